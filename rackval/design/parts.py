@@ -64,7 +64,7 @@ class PartCooling:
     min_inlet_air: float | None = None  # [K]
     airflow: float | None = None  # [m³/s] at max power
     air_delta_t: float | None = None  # [K] air temperature rise at max power
-    liquid_fraction: float = 0.0  # [1] share of power removed by coolant
+    liquid_fraction: float | None = 0.0  # [1] share of power removed by coolant; None = not stated
 
 
 @dataclass(frozen=True)
