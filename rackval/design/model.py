@@ -1,0 +1,195 @@
+"""A resolved design: frozen dataclasses, SI floats, parts looked up.
+
+This is what solvers and rules see. Units: W, m, kg, K (absolute temperatures and
+differences), V, A, Pa, m³/s, m³, s, fractions in 0..1. Every object knows its
+logical path (``racks[r01].pdus[r01-pdu-a]``) and where it was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import Location
+from .parts import Part
+
+__all__ = [
+    "Feed",
+    "Upstream",
+    "PowerPlan",
+    "AirSite",
+    "Site",
+    "LoopCdu",
+    "Loop",
+    "RackPdu",
+    "Device",
+    "Rack",
+    "Design",
+]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A facility power feed."""
+
+    id: str
+    side: str
+    voltage: float  # [V] line-to-line (3 phases) or circuit voltage (1 phase)
+    phases: int
+    wiring: str  # "wye" | "delta" | "single"
+    breaker: float  # [A] per line
+    max_utilization: float | None  # [1]; None: the NEC continuous-load fraction applies
+    upstream: str | None
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A UPS, panel or busway feeding several feeds."""
+
+    id: str
+    capacity: float  # [W]
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class PowerPlan:
+    """Feeds, upstreams and the design's electrical limits."""
+
+    feeds: tuple[Feed, ...] = ()
+    upstream: tuple[Upstream, ...] = ()
+    max_phase_imbalance: float | None = None  # [1]
+    max_phase_imbalance_where: Location | None = None
+
+
+@dataclass(frozen=True)
+class AirSite:
+    """Air side of the site."""
+
+    supply_temperature: float | None = None  # [K]
+    ashrae_class: str | None = None
+    containment: str = "none"
+    cooling_capacity: float | None = None  # [W]
+    redundancy: str | None = None
+    units: int | None = None
+    recirculation: float | None = None  # [1]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Site limits."""
+
+    altitude: float | None = None  # [m]
+    max_rack_power: float | None = None  # [W]
+    max_rack_power_where: Location | None = None
+    air: AirSite | None = None
+    facility_water_class: str | None = None
+    facility_water_supply: float | None = None  # [K]
+    floor_rated_load: float | None = None  # [kg/m²]
+
+
+@dataclass(frozen=True)
+class LoopCdu:
+    """A CDU on a loop."""
+
+    id: str
+    part: Part
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A coolant loop (solved by the liquid-cooling solver)."""
+
+    id: str
+    fluid: str
+    supply_temperature: float | None  # [K]
+    cdus: tuple[LoopCdu, ...]
+    redundancy: str | None
+    volume: float | None  # [m³]
+    ride_through: float | None  # [s]
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class RackPdu:
+    """A PDU in a rack, fed by a feed."""
+
+    id: str
+    part: Part
+    feed: str
+    u: int | None
+    rack: str
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Device:
+    """A device in a rack (after ``count`` expansion)."""
+
+    id: str
+    part: Part
+    u: int | None
+    face: str  # "front" | "rear"
+    rack: str
+    psu_map: dict[str, tuple[int, ...]] | None  # PDU id -> PSU numbers (1-based); None = default
+    phase: str | None  # pin every PSU of the device to this line
+    path: str
+    where: Location
+
+    @property
+    def u_top(self) -> int | None:
+        """Highest rack unit occupied (u + height − 1), or None without a U position."""
+        if self.u is None:
+            return None
+        return self.u + max(int(round(self.part.u_height)), 1) - 1
+
+
+@dataclass(frozen=True)
+class Rack:
+    """A rack with its PDUs and devices."""
+
+    id: str
+    part: Part
+    x: float | None  # [m]
+    y: float | None  # [m]
+    facing: str
+    loop: str | None
+    shipped_racked: bool
+    pdus: tuple[RackPdu, ...]
+    devices: tuple[Device, ...]
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Design:
+    """A resolved design."""
+
+    name: str
+    description: str | None
+    file: str
+    site: Site
+    power: PowerPlan
+    loops: tuple[Loop, ...]
+    racks: tuple[Rack, ...]
+    parts: dict[str, Part] = field(default_factory=dict)
+    where: Location | None = None
+
+    def feed(self, feed_id: str) -> Feed:
+        """The feed with this id."""
+        return next(f for f in self.power.feeds if f.id == feed_id)
+
+    @property
+    def pdus(self) -> tuple[RackPdu, ...]:
+        """Every PDU of every rack."""
+        return tuple(p for r in self.racks for p in r.pdus)
+
+    @property
+    def devices(self) -> tuple[Device, ...]:
+        """Every device of every rack."""
+        return tuple(d for r in self.racks for d in r.devices)

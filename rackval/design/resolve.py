@@ -1,0 +1,485 @@
+"""Validated design data -> :class:`~rackval.design.model.Design` in SI.
+
+Checks the schema (unknown keys with "did you mean"), converts every unit text to an
+SI float, looks parts up (catalog + inline ``parts:``), expands ``count``, and checks
+ids and references. Every problem is collected with its file, line, column and field
+path, and raised together as :class:`~rackval.errors.DesignErrors`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .. import units
+from ..catalog import Catalog, build_part, load_catalog
+from ..errors import DesignError, DesignErrors, Location, UnitError
+from . import schema as s
+from .load import FieldPath, LoadedDesign, load_files
+from .model import (
+    AirSite,
+    Design,
+    Device,
+    Feed,
+    Loop,
+    LoopCdu,
+    PowerPlan,
+    Rack,
+    RackPdu,
+    Site,
+    Upstream,
+)
+from .parts import Part
+
+__all__ = ["load_design", "resolve", "expand_ids"]
+
+RACK_KINDS = ("rack", "rack-system")
+
+
+def load_design(path: str | Path, catalog: Catalog | None = None) -> Design:
+    """Load, check and resolve a design file.
+
+    Raises
+    ------
+    DesignError, DesignErrors
+        Everything wrong with the file, each with file:line:column and field path.
+    """
+    loaded = load_files(Path(path))
+    return resolve(loaded, catalog if catalog is not None else load_catalog())
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """Render a raw field path: ``racks[0].devices[2].u``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
+    """The pydantic model class that holds the last element of ``loc``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+_PYDANTIC_HINTS = {
+    "missing": "this field is required",
+    "literal_error": None,
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping of fields",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "greater_than_equal": None,
+    "string_pattern_mismatch": "ids use letters, digits and - _ . :",
+}
+
+
+def _schema_errors(exc: ValidationError, loaded: LoadedDesign) -> list[DesignError]:
+    errors: list[DesignError] = []
+    seen: set[tuple[FieldPath, str]] = set()
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        # union members add type names to loc (e.g. 'str', 'float'); drop them
+        loc = tuple(p for p in loc if p not in ("str", "float", "int", "function-after"))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            holder = _model_at(s.DesignSchema, loc)
+            allowed = _field_names(holder) if holder else []
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            options = f" (allowed: {', '.join(sorted(allowed))})" if allowed and not close else ""
+            message = f"unknown key '{key}'{hint}{options}"
+        elif kind == "missing":
+            message = f"'{loc[-1]}' is required here"
+            loc_for_place = loc[:-1]
+            if (loc_for_place, message) in seen:
+                continue
+            seen.add((loc_for_place, message))
+            errors.append(
+                DesignError(message, location=loaded.locate(loc_for_place), path=dotted(loc))
+            )
+            continue
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            message = f"got {err['input']!r}; expected one of {expected}"
+        else:
+            hint = _PYDANTIC_HINTS.get(kind)
+            message = f"{hint}, got {err['input']!r}" if hint else err["msg"]
+        key = (loc, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        errors.append(DesignError(message, location=loaded.locate(loc), path=dotted(loc)))
+    return errors
+
+
+class _Resolver:
+    """Collects errors while converting one design."""
+
+    def __init__(self, loaded: LoadedDesign, catalog: Catalog) -> None:
+        self.loaded = loaded
+        self.catalog = catalog
+        self.errors: list[DesignError] = []
+        self.inline: dict[str, Part] = {}
+        self.ids: dict[str, tuple[str, Location]] = {}
+
+    # -- helpers ------------------------------------------------------------------
+    def where(self, raw: FieldPath) -> Location:
+        return self.loaded.locate(raw)
+
+    def error(self, message: str, raw: FieldPath, logical: str | None = None) -> None:
+        self.errors.append(
+            DesignError(message, location=self.where(raw), path=logical or dotted(raw))
+        )
+
+    def quantity(
+        self,
+        value: Any,
+        dimension: str,
+        raw: FieldPath,
+        logical: str,
+        *,
+        allow_negative: bool = False,
+    ) -> float | None:
+        if value is None:
+            return None
+        try:
+            return units.parse(value, dimension, nonnegative=not allow_negative)
+        except UnitError as exc:
+            self.error(exc.message, raw, logical)
+            return None
+
+    def fraction(self, value: Any, raw: FieldPath, logical: str) -> float | None:
+        result = self.quantity(value, "fraction", raw, logical)
+        if result is not None and not 0.0 <= result <= 1.0:
+            self.error(f"expected a fraction in 0..1 (or 0–100 %), got {value!r}", raw, logical)
+            return None
+        return result
+
+    def claim_id(self, ident: str, raw: FieldPath, logical: str) -> None:
+        if ident in self.ids:
+            first_path, first_where = self.ids[ident]
+            self.error(f"id '{ident}' is used twice (first as {first_path} at {first_where})",
+                       raw, logical)
+        else:
+            self.ids[ident] = (logical, self.where(raw))
+
+    def part(self, slug: str, raw: FieldPath, logical: str, kinds: tuple[str, ...] = ()) -> Part | None:
+        found = self.inline.get(slug) or self.catalog.get(slug)
+        if found is None:
+            close = difflib.get_close_matches(slug, [*self.inline, *self.catalog.slugs()], n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            self.error(
+                f"unknown part '{slug}'{hint} (search with: rackval parts {slug.split('-')[0]})",
+                raw,
+                logical,
+            )
+            return None
+        if kinds and found.kind not in kinds:
+            self.error(
+                f"part '{slug}' is a {found.kind}; expected a {' or '.join(kinds)}", raw, logical
+            )
+            return None
+        return found
+
+    # -- sections -----------------------------------------------------------------
+    def parts(self, raw_parts: list[dict[str, Any]]) -> None:
+        for index, raw in enumerate(raw_parts):
+            here: FieldPath = ("parts", index)
+            slug = raw.get("slug") if isinstance(raw, dict) else None
+            prefix = f"parts[{slug or index}]"
+            try:
+                part = build_part(
+                    raw,
+                    origin=str(self.where(here).file),
+                    locate=lambda sub, here=here: _line_col(self.where((*here, *sub))),
+                    path_prefix=prefix,
+                )
+            except DesignErrors as exc:
+                self.errors += exc.errors
+                continue
+            except DesignError as exc:
+                self.errors.append(exc)
+                continue
+            if part.slug in self.inline:
+                self.error(f"part slug '{part.slug}' is defined twice", here, prefix)
+            elif self.catalog.get(part.slug) is not None:
+                self.error(
+                    f"part slug '{part.slug}' is already in the catalog; give the inline part "
+                    "its own slug",
+                    here,
+                    prefix,
+                )
+            else:
+                self.inline[part.slug] = part
+
+    def site(self, site: s.Site) -> Site:
+        raw: FieldPath = ("site",)
+        air = None
+        if site.air is not None:
+            a = site.air
+            air = AirSite(
+                supply_temperature=self.quantity(a.supply_temperature, "temperature",
+                                                 (*raw, "air", "supply_temperature"),
+                                                 "site.air.supply_temperature"),
+                ashrae_class=a.ashrae_class,
+                containment=a.containment,
+                cooling_capacity=self.quantity(a.cooling_capacity, "power",
+                                               (*raw, "air", "cooling_capacity"),
+                                               "site.air.cooling_capacity"),
+                redundancy=a.redundancy,
+                units=a.units,
+                recirculation=self.fraction(a.recirculation, (*raw, "air", "recirculation"),
+                                            "site.air.recirculation"),
+            )
+        water = site.facility_water
+        return Site(
+            altitude=self.quantity(site.altitude, "length", (*raw, "altitude"), "site.altitude",
+                                   allow_negative=True),
+            max_rack_power=self.quantity(site.max_rack_power, "power", (*raw, "max_rack_power"),
+                                         "site.max_rack_power"),
+            max_rack_power_where=self.where((*raw, "max_rack_power")),
+            air=air,
+            facility_water_class=water.class_ if water else None,
+            facility_water_supply=self.quantity(
+                water.supply_temperature if water else None, "temperature",
+                (*raw, "facility_water", "supply_temperature"),
+                "site.facility_water.supply_temperature"),
+            floor_rated_load=self.quantity(
+                site.floor.rated_load if site.floor else None, "area_load",
+                (*raw, "floor", "rated_load"), "site.floor.rated_load"),
+        )
+
+    def power(self, power: s.Power) -> PowerPlan:
+        upstream = []
+        for i, u in enumerate(power.upstream):
+            raw: FieldPath = ("power", "upstream", i)
+            logical = f"power.upstream[{u.id}]"
+            self.claim_id(u.id, raw, logical)
+            capacity = self.quantity(u.capacity, "power", (*raw, "capacity"), f"{logical}.capacity")
+            if capacity is not None:
+                upstream.append(Upstream(u.id, capacity, logical, self.where(raw)))
+        upstream_ids = {u.id for u in power.upstream}
+        feeds = []
+        for i, f in enumerate(power.feeds):
+            raw = ("power", "feeds", i)
+            logical = f"power.feeds[{f.id}]"
+            self.claim_id(f.id, raw, logical)
+            voltage = self.quantity(f.voltage, "voltage", (*raw, "voltage"), f"{logical}.voltage")
+            breaker = self.quantity(f.breaker, "current", (*raw, "breaker"), f"{logical}.breaker")
+            utilization = self.fraction(f.max_utilization, (*raw, "max_utilization"),
+                                        f"{logical}.max_utilization")
+            wiring = f.wiring or ("single" if f.phases == 1 else "wye")
+            if (f.phases == 1) != (wiring == "single"):
+                self.error(f"wiring '{wiring}' does not fit phases: {f.phases}", (*raw, "wiring"),
+                           f"{logical}.wiring")
+            if f.upstream is not None and f.upstream not in upstream_ids:
+                self.error(
+                    f"upstream '{f.upstream}' is not defined under power.upstream "
+                    f"(at {self.where(('power', 'upstream'))})",
+                    (*raw, "upstream"), f"{logical}.upstream",
+                )
+            if voltage is not None and breaker is not None:
+                if voltage <= 0 or breaker <= 0:
+                    self.error("voltage and breaker must be positive", raw, logical)
+                    continue
+                feeds.append(Feed(f.id, f.side, voltage, f.phases, wiring, breaker, utilization,
+                                  f.upstream, logical, self.where(raw)))
+        return PowerPlan(
+            feeds=tuple(feeds),
+            upstream=tuple(upstream),
+            max_phase_imbalance=self.fraction(power.max_phase_imbalance,
+                                              ("power", "max_phase_imbalance"),
+                                              "power.max_phase_imbalance"),
+            max_phase_imbalance_where=self.where(("power", "max_phase_imbalance")),
+        )
+
+    def loops(self, cooling: s.Cooling) -> tuple[Loop, ...]:
+        out = []
+        for i, loop in enumerate(cooling.loops):
+            raw: FieldPath = ("cooling", "loops", i)
+            logical = f"cooling.loops[{loop.id}]"
+            self.claim_id(loop.id, raw, logical)
+            cdus = []
+            for j, cdu in enumerate(loop.cdus):
+                craw = (*raw, "cdus", j)
+                clog = f"{logical}.cdus[{cdu.id}]"
+                self.claim_id(cdu.id, craw, clog)
+                part = self.part(cdu.part, (*craw, "part"), f"{clog}.part", ("cdu",))
+                if part is not None:
+                    cdus.append(LoopCdu(cdu.id, part, clog, self.where(craw)))
+            out.append(Loop(
+                id=loop.id,
+                fluid=loop.fluid,
+                supply_temperature=self.quantity(loop.supply_temperature, "temperature",
+                                                 (*raw, "supply_temperature"),
+                                                 f"{logical}.supply_temperature"),
+                cdus=tuple(cdus),
+                redundancy=loop.redundancy,
+                volume=self.quantity(loop.volume, "volume", (*raw, "volume"), f"{logical}.volume"),
+                ride_through=self.quantity(loop.ride_through, "time", (*raw, "ride_through"),
+                                           f"{logical}.ride_through"),
+                path=logical,
+                where=self.where(raw),
+            ))
+        return tuple(out)
+
+    def racks(self, racks: list[s.Rack], feeds: set[str], loops: set[str]) -> tuple[Rack, ...]:
+        out = []
+        for i, rack in enumerate(racks):
+            raw: FieldPath = ("racks", i)
+            logical = f"racks[{rack.id}]"
+            self.claim_id(rack.id, raw, logical)
+            part = self.part(rack.part, (*raw, "part"), f"{logical}.part", RACK_KINDS)
+            if rack.loop is not None and rack.loop not in loops:
+                self.error(
+                    f"loop '{rack.loop}' is not defined under cooling.loops "
+                    f"(at {self.where(('cooling', 'loops'))})",
+                    (*raw, "loop"), f"{logical}.loop",
+                )
+            pdus = []
+            for j, pdu in enumerate(rack.pdus):
+                praw = (*raw, "pdus", j)
+                plog = f"{logical}.pdus[{pdu.id}]"
+                self.claim_id(pdu.id, praw, plog)
+                ppart = self.part(pdu.part, (*praw, "part"), f"{plog}.part", ("pdu",))
+                if pdu.feed not in feeds:
+                    self.error(
+                        f"feed '{pdu.feed}' is not defined under power.feeds "
+                        f"(at {self.where(('power', 'feeds'))})",
+                        (*praw, "feed"), f"{plog}.feed",
+                    )
+                elif ppart is not None:
+                    pdus.append(RackPdu(pdu.id, ppart, pdu.feed, pdu.u, rack.id, plog,
+                                        self.where(praw)))
+            pdu_ids = {p.id for p in rack.pdus}
+            devices = []
+            for j, dev in enumerate(rack.devices):
+                draw = (*raw, "devices", j)
+                dpart = self.part(dev.part, (*draw, "part"), f"{logical}.devices[{dev.id}].part")
+                if dev.psus:
+                    for pdu_id in dev.psus:
+                        if pdu_id not in pdu_ids:
+                            self.error(
+                                f"PDU '{pdu_id}' is not a PDU of rack '{rack.id}' "
+                                f"(its PDUs: {', '.join(sorted(pdu_ids)) or 'none'}; "
+                                f"defined at {self.where((*raw, 'pdus'))})",
+                                (*draw, "psus", pdu_id), f"{logical}.devices[{dev.id}].psus",
+                            )
+                if dpart is None:
+                    continue
+                step = dev.step or max(int(math.ceil(dpart.u_height)), 1)
+                for k, ident in enumerate(expand_ids(dev.id, dev.count)):
+                    dlog = f"{logical}.devices[{ident}]"
+                    self.claim_id(ident, draw, dlog)
+                    u = dev.u + k * step if dev.u is not None else None
+                    psu_map = ({p: tuple(n) for p, n in dev.psus.items()} if dev.psus else None)
+                    devices.append(Device(ident, dpart, u, dev.face, rack.id, psu_map, dev.phase,
+                                          dlog, self.where(draw)))
+            if part is not None:
+                pos = rack.position
+                x = y = None
+                if pos is not None:
+                    x = self.quantity(pos.x, "length", (*raw, "position", "x"),
+                                      f"{logical}.position.x", allow_negative=True)
+                    y = self.quantity(pos.y, "length", (*raw, "position", "y"),
+                                      f"{logical}.position.y", allow_negative=True)
+                out.append(Rack(rack.id, part, x, y, pos.facing if pos else "north", rack.loop,
+                                rack.shipped_racked, tuple(pdus), tuple(devices), logical,
+                                self.where(raw)))
+        return tuple(out)
+
+
+def _line_col(location: Location) -> tuple[int, int]:
+    return location.line, location.column
+
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def expand_ids(ident: str, count: int) -> list[str]:
+    """Ids for ``count`` devices: the trailing number counts up, its width kept.
+
+    >>> expand_ids("r01-c01", 3)
+    ['r01-c01', 'r01-c02', 'r01-c03']
+    >>> expand_ids("node", 2)
+    ['node-1', 'node-2']
+    """
+    if count == 1:
+        return [ident]
+    match = _TRAILING_NUMBER.match(ident)
+    if match is None:
+        return [f"{ident}-{k + 1}" for k in range(count)]
+    stem, digits = match.groups()
+    start = int(digits)
+    return [f"{stem}{start + k:0{len(digits)}d}" for k in range(count)]
+
+
+def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
+    """Check and convert loaded design data.
+
+    Raises
+    ------
+    DesignErrors
+        Every problem found, each with its location and field path.
+    """
+    try:
+        doc = s.DesignSchema.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise DesignErrors(_schema_errors(exc, loaded)) from None
+    r = _Resolver(loaded, catalog)
+    r.parts(doc.parts)
+    site = r.site(doc.site)
+    power = r.power(doc.power)
+    loops = r.loops(doc.cooling)
+    racks = r.racks(doc.racks, {f.id for f in doc.power.feeds}, {lp.id for lp in doc.cooling.loops})
+    if r.errors:
+        raise DesignErrors(r.errors)
+    return Design(
+        name=doc.name,
+        description=doc.description,
+        file=str(loaded.main.path),
+        site=site,
+        power=power,
+        loops=loops,
+        racks=racks,
+        parts=dict(r.inline),
+        where=Location(str(loaded.main.path), 1, 1),
+    )

@@ -1,0 +1,240 @@
+"""The design format, version 1, as pydantic models.
+
+Values with units stay text here (``"10.2 kW"``); :mod:`rackval.design.resolve`
+turns them into SI floats. Unknown keys are errors everywhere. The JSON Schema
+that editors use (``rackval schema``) is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["DesignSchema", "json_schema", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+Quantity = Annotated[
+    str | float | int,
+    Field(
+        description="A number with its unit as text, e.g. '10.2 kW', '35 degC', '80 L/min'.",
+        json_schema_extra={"examples": ["10.2 kW"]},
+    ),
+]
+Fraction = Annotated[
+    str | float | int,
+    Field(description="A fraction: a bare number in 0..1 or a percentage like '80 %'."),
+]
+Identifier = Annotated[
+    str,
+    Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$", description="Unique id."),
+]
+
+
+class Strict(BaseModel):
+    """Base of every design model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Air(Strict):
+    """Air side of the site serving these racks."""
+
+    supply_temperature: Quantity | None = None
+    ashrae_class: Literal["A1", "A2", "A3", "A4", "H1"] | None = None
+    containment: Literal["none", "hot-aisle", "cold-aisle"] = "none"
+    cooling_capacity: Quantity | None = None
+    redundancy: Literal["N", "N+1", "N+2", "2N"] | None = None
+    units: Annotated[int, Field(ge=1)] | None = None
+    recirculation: Fraction | None = None
+
+
+class FacilityWater(Strict):
+    """Facility water supplied to CDUs."""
+
+    class_: Annotated[str | None, Field(alias="class")] = None
+    supply_temperature: Quantity | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Floor(Strict):
+    """Floor rating."""
+
+    rated_load: Quantity | None = None
+
+
+class Obstacle(Strict):
+    """A column or other obstacle in the hall."""
+
+    id: Identifier
+    outline: list[tuple[Quantity, Quantity]]
+
+
+class Hall(Strict):
+    """Hall outline and obstacles (enables layout rules)."""
+
+    outline: list[tuple[Quantity, Quantity]]
+    obstacles: list[Obstacle] = []
+
+
+class Site(Strict):
+    """Where the racks stand."""
+
+    altitude: Quantity | None = None
+    max_rack_power: Quantity | None = None
+    air: Air | None = None
+    facility_water: FacilityWater | None = None
+    floor: Floor | None = None
+    hall: Hall | None = None
+
+
+class Feed(Strict):
+    """A power feed (circuit) from the facility to one or more rack PDUs."""
+
+    id: Identifier
+    side: Annotated[str, Field(min_length=1, description="Redundancy side, e.g. A or B.")]
+    voltage: Quantity = Field(description="Line-to-line voltage for 3 phases, e.g. '415 V'.")
+    phases: Literal[1, 3] = 3
+    wiring: Literal["wye", "delta", "single"] | None = None
+    breaker: Quantity = Field(description="Breaker rating per line, e.g. '63 A'.")
+    max_utilization: Fraction | None = None
+    upstream: Identifier | None = None
+
+
+class Upstream(Strict):
+    """A UPS, panel or busway that feeds several feeds."""
+
+    id: Identifier
+    capacity: Quantity
+
+
+class Power(Strict):
+    """Facility power: feeds and what feeds them."""
+
+    feeds: list[Feed] = []
+    max_phase_imbalance: Fraction | None = None
+    upstream: list[Upstream] = []
+
+
+class Cdu(Strict):
+    """A CDU serving a loop."""
+
+    id: Identifier
+    part: str
+
+
+class Pipe(Strict):
+    """A pipe run."""
+
+    length: Quantity
+    diameter: Quantity
+    roughness: Quantity | None = None
+    fittings_k: Annotated[float, Field(ge=0)] | None = None
+
+
+class Piping(Strict):
+    """Headers and branch hose sets of a loop."""
+
+    supply: Pipe | None = None
+    return_: Annotated[Pipe | None, Field(alias="return")] = None
+    branch: Pipe | None = None
+    arrangement: Literal["direct-return", "reverse-return"] = "direct-return"
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Loop(Strict):
+    """A technology cooling system (TCS) loop."""
+
+    id: Identifier
+    fluid: str = "PG25"
+    supply_temperature: Quantity | None = None
+    cdus: list[Cdu] = []
+    redundancy: Literal["N", "N+1", "N+2", "2N"] | None = None
+    volume: Quantity | None = None
+    piping: Piping | None = None
+    ride_through: Quantity | None = None
+
+
+class Cooling(Strict):
+    """Liquid cooling loops."""
+
+    loops: list[Loop] = []
+
+
+class Position(Strict):
+    """Where a rack stands in the hall and which way its front faces."""
+
+    x: Quantity
+    y: Quantity
+    facing: Literal["north", "east", "south", "west"] = "north"
+
+
+class RackPdu(Strict):
+    """A PDU mounted in (or beside) a rack, fed by a feed."""
+
+    id: Identifier
+    part: str
+    feed: Identifier
+    u: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="U position for rack-mounted (not zero-U) PDUs."
+    )
+
+
+class Device(Strict):
+    """A device in a rack; ``count`` expands it into consecutive ids."""
+
+    id: Identifier
+    part: str
+    u: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Lowest rack unit occupied (bare number)."
+    )
+    count: Annotated[int, Field(ge=1)] = 1
+    step: Annotated[int, Field(ge=1)] | None = None
+    face: Literal["front", "rear"] = "front"
+    psus: dict[str, list[Annotated[int, Field(ge=1)]]] | None = Field(
+        default=None, description="PSU numbers per PDU id, e.g. {r01-pdu-a: [1, 2, 3]}."
+    )
+    phase: Literal["L1", "L2", "L3", "L1-L2", "L2-L3", "L3-L1"] | None = None
+
+
+class Rack(Strict):
+    """A rack (enclosure or integrated rack system) with its PDUs and devices."""
+
+    id: Identifier
+    part: str
+    position: Position | None = None
+    loop: Identifier | None = None
+    shipped_racked: bool = False
+    pdus: list[RackPdu] = []
+    devices: list[Device] = []
+
+
+class DesignSchema(Strict):
+    """A rackval design file (format version 1)."""
+
+    rackval: Literal[1] = Field(description="Format version.")
+    name: str
+    description: str | None = None
+    site: Site = Site()
+    power: Power = Power()
+    cooling: Cooling = Cooling()
+    racks: list[Rack] = []
+    parts: list[dict[str, Any]] = Field(
+        default=[], description="Inline parts, same format as the catalog (NetBox + rackval:)."
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the design format (with ``include`` allowed at the top)."""
+    schema = DesignSchema.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "rackval design, format version 1"
+    schema["properties"]["include"] = {
+        "description": "Files (glob patterns) whose sections are merged into this design.",
+        "type": "array",
+        "items": {"type": "string"},
+    }
+    return schema
