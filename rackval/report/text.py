@@ -1,0 +1,81 @@
+"""Text output: one line per finding (``file:line:col: severity RULE [scenario] path: message``)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from ..rules.base import Finding
+from ..validate import DesignReport
+
+__all__ = ["render_text", "format_finding", "render_results"]
+
+
+def _rel(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def format_finding(f: Finding) -> str:
+    """One finding on one line, ``file:line:col`` first so editors can jump to it."""
+    loc = f.location
+    where = ""
+    if loc is not None:
+        where = f"{_rel(loc.file)}:{loc.line}:{loc.column}: " if loc.line else f"{_rel(loc.file)}: "
+    return f"{where}{f.severity} {f.rule} [{f.scenario}] {f.path}: {f.message}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def render_results(report: DesignReport) -> list[str]:
+    """The figures behind the findings: per scenario, feeds and PDUs with line currents."""
+    lines: list[str] = []
+    for scenario, res in report.results().items():
+        lines.append(f"  scenario {scenario} (load: {res['load_basis']})")
+        rows = [["panel", "kind", "live", "kW", "L1 A", "L2 A", "L3 A", "N A", "limit A"]]
+        for kind in ("feeds", "pdus"):
+            for ident, p in res[kind].items():
+                currents = [f"{c:.1f}" for c in p["line_current_a"]] + [""] * 3
+                limit = p["limit_a"]
+                rows.append([
+                    ident, kind[:-1], "yes" if p["live"] else "no", f"{p['power_w'] / 1000:.2f}",
+                    *currents[:3], f"{p['neutral_current_a']:.1f}",
+                    f"{limit:.1f}" if limit is not None else "-",
+                ])
+        lines += ["    " + row for row in _table(rows)]
+        racks = ", ".join(f"{r} {v['power_w'] / 1000:.1f} kW" for r, v in res["racks"].items())
+        lines.append(f"    racks: {racks}")
+        for rack, bus in res["busbars"].items():
+            cap = bus["capacity_w"]
+            cap_text = f"{cap / 1000:.1f} kW" if cap is not None else "unknown"
+            lines.append(f"    busbar {rack}: {bus['load_w'] / 1000:.1f} kW on "
+                         f"{bus['live_shelf_psus']} shelf PSUs (capacity {cap_text})")
+    return lines
+
+
+def render_text(reports: Sequence[DesignReport], *, results: bool = False,
+                errors: Sequence[Any] = ()) -> str:
+    """Every finding of every design, a results table on request, and a summary line."""
+    lines: list[str] = []
+    counts: Counter[str] = Counter()
+    for report in reports:
+        for f in report.findings:
+            lines.append(format_finding(f))
+            counts[f.severity] += 1
+        if results:
+            lines.append(f"results for {_rel(report.file)} ({report.design.name}):")
+            lines += render_results(report)
+    summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+                        for s in ("error", "warning", "info"))
+    n = len(reports)
+    bad = f", {len(errors)} invalid" if errors else ""
+    lines.append(f"{n} design{'s' if n != 1 else ''} checked{bad}: {summary}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,61 @@
+"""RV-CAT-001: a rule cannot check a part because the part lacks a figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..design.model import Design
+from ..solve.solution import Solution
+from .base import RULES, Finding, figure, rule
+
+__all__ = ["cannot_check"]
+
+
+def _holders(design: Design, role: str):
+    if role == "device":
+        return design.devices
+    if role == "pdu":
+        return design.pdus
+    if role == "rack":
+        return design.racks
+    raise ValueError(f"unknown role {role!r}")
+
+
+@rule("RV-CAT-001", "cannot-check", severity="info", per_scenario=False)
+def cannot_check(design: Design, solution: Solution) -> Iterator[Finding]:
+    """A part lacks a figure that a selected rule needs, so that check was skipped.
+
+    What it checks: for every selected rule, the part figures it declares it needs
+    (e.g. RV-FIT-004 needs the device ``depth`` and the rack ``rack.mounting_depth``);
+    one finding per part and missing figure, at the first place the part is used,
+    naming the rules that could not check it.
+    Why it matters: a figure the datasheet does not give is never guessed; the
+    integrator must know which checks did not run and get the figure from the vendor
+    (or add it to an inline part with its source).
+    Limit: none — it reports missing data (catalog ``rackval:`` block; GAPs in
+    ``../shared/reference`` stay missing).
+    Fails: a GB200 NVL72 rack system, whose busbar rating no public source gives
+    (RV-PWR-008 cannot check the busbar current).
+    Passes: a DGX H100 rack whose parts carry every figure the selected rules need.
+    """
+    missing: dict[tuple[str, str], tuple[object, list[str]]] = {}
+    for rule_id in solution.selected:
+        checker = RULES.get(rule_id)
+        if checker is None:
+            continue
+        for need in checker.needs:
+            for holder in _holders(design, need.role):
+                if need.when is not None and not need.when(holder):
+                    continue
+                if figure(holder.part, need.figure) is not None:
+                    continue
+                key = (holder.part.slug, need.figure)
+                first, rules = missing.setdefault(key, (holder, []))
+                if rule_id not in rules:
+                    rules.append(rule_id)
+    for (slug, name), (holder, rules) in missing.items():
+        yield Finding.at(
+            holder,
+            f"part '{slug}' has no {name}; {', '.join(rules)} could not check it",
+            path=f"{holder.path}.part",
+        )

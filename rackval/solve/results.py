@@ -1,0 +1,82 @@
+"""Solver results as plain data (the ``results`` of JSON output and the --results table).
+
+Every figure is SI and its key names its unit (``_w``, ``_a``, ``_v``, ``_va``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..design.model import Design
+from .power import PanelLoad
+from .solution import Solution
+
+__all__ = ["solution_results"]
+
+
+def _panel(load: PanelLoad, limit_a: float | None) -> dict[str, Any]:
+    return {
+        "live": load.live,
+        "wiring": load.wiring,
+        "voltage_v": load.voltage,
+        "power_w": round(load.power, 3),
+        "apparent_power_va": round(load.apparent, 3),
+        "line_current_a": [round(c, 4) for c in load.line_current],
+        "neutral_current_a": round(load.neutral_current, 4),
+        "limit_a": limit_a,
+    }
+
+
+def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
+    """Figures of one scenario: feeds, PDUs, banks, devices, racks, upstream, busbars."""
+    power = solution.power
+    fraction = solution.limits.continuous_load_fraction
+    feeds = {}
+    for feed in design.power.feeds:
+        util = feed.max_utilization if feed.max_utilization is not None else fraction
+        feeds[feed.id] = {"side": feed.side, **_panel(power.feeds[feed.id], feed.breaker * util)}
+    pdus = {}
+    for pdu in design.pdus:
+        rating = pdu.part.pdu.current if pdu.part.pdu else None
+        pdus[pdu.id] = {"feed": pdu.feed, **_panel(power.pdus[pdu.id], rating)}
+    banks = {}
+    for (pdu_id, bank_name), load in power.banks.items():
+        pdu = next(p for p in design.pdus if p.id == pdu_id)
+        bank = next(b for b in pdu.part.pdu.banks if b.name == bank_name)
+        banks[f"{pdu_id}/{bank_name}"] = {"line": bank.line, **_panel(load, bank.breaker)}
+    devices = {
+        d.id: {
+            "power_w": round(s.power, 3),
+            "psus": s.psus,
+            "live_psus": s.live_psus,
+            "psus_required": s.required,
+            "load_per_psu_w": round(s.psu_load, 3),
+        }
+        for d in design.devices
+        if (s := power.devices.get(d.id)) is not None
+    }
+    upstream = {
+        u.id: {"apparent_power_va": round(power.upstream.get(u.id, 0.0), 3),
+               "capacity_w": u.capacity}
+        for u in design.power.upstream
+    }
+    busbars = {
+        rack_id: {
+            "load_w": round(b.load, 3),
+            "live_shelf_psus": b.live_psus,
+            "capacity_w": b.capacity,
+            "voltage_v": b.voltage,
+            "current_a": round(b.current, 3) if b.current is not None else None,
+        }
+        for rack_id, b in power.busbars.items()
+    }
+    return {
+        "load_basis": power.load_basis,
+        "feeds": feeds,
+        "pdus": pdus,
+        "banks": banks,
+        "devices": devices,
+        "racks": {rid: {"power_w": round(p, 3)} for rid, p in power.racks.items()},
+        "upstream": upstream,
+        "busbars": busbars,
+    }

@@ -1,0 +1,29 @@
+"""The results of one scenario, as rules and renderers read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .power import PowerSolution
+from .scenarios import Scenario, SkippedScenario
+
+__all__ = ["Limits", "Solution"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Standard limits that apply when the design does not state its own."""
+
+    continuous_load_fraction: float  # [1] NEC 210.20(A): continuous load ≤ 80 % of rating
+    continuous_load_citation: str
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Everything solved for one scenario."""
+
+    scenario: Scenario
+    power: PowerSolution
+    limits: Limits
+    selected: tuple[str, ...] = ()  # ids of the rules being run (RV-CAT-001 reads their needs)
+    skipped: tuple[SkippedScenario, ...] = ()  # scenarios asked for that cannot apply

@@ -1,0 +1,107 @@
+"""Validate designs: load → solve each scenario → run the rules → findings + results.
+
+The one entry point that the CLI, the TUI and library users share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, load_catalog
+from .design.model import Design
+from .design.resolve import load_design
+from .rules import Finding, select_rules, severity_rank
+from .solve.power import connect, solve_power
+from .solve.results import solution_results
+from .solve.scenarios import NORMAL, Scenario, SkippedScenario, scenarios_for
+from .solve.solution import Limits, Solution
+
+__all__ = ["DesignReport", "validate", "validate_design", "standard_limits"]
+
+
+@dataclass
+class DesignReport:
+    """Findings and results of one design."""
+
+    file: str
+    design: Design
+    findings: list[Finding]
+    solutions: dict[str, Solution]
+    skipped: list[SkippedScenario] = field(default_factory=list)
+
+    def results(self) -> dict[str, Any]:
+        """Per-scenario figures (loads, currents, live PSUs) as plain data."""
+        return {name: solution_results(self.design, sol) for name, sol in self.solutions.items()}
+
+
+def standard_limits() -> Limits:
+    """Limits from catalog/standards.yaml that apply when the design states none."""
+    from .catalog.standards import load_standards
+
+    std = load_standards()
+    return Limits(
+        continuous_load_fraction=std.continuous_load.fraction,
+        continuous_load_citation=std.continuous_load.citation,
+    )
+
+
+def validate_design(
+    design: Design,
+    *,
+    select: tuple[str, ...] = ("ALL",),
+    ignore: tuple[str, ...] = (),
+    extend_select: tuple[str, ...] = (),
+    scenarios: str | list[str] = "n-1",
+    load: str = "max",
+) -> DesignReport:
+    """Run the selected rules on a resolved design in every requested scenario.
+
+    Raises
+    ------
+    ValueError
+        An unknown scenario name.
+    """
+    rules = select_rules(select, ignore, extend_select)
+    selected = tuple(r.id for r in rules)
+    limits = standard_limits()
+    connections = connect(design)
+    wanted = scenarios_for(design, scenarios)
+    runnable = [s for s in wanted if isinstance(s, Scenario)]
+    skipped = tuple(s for s in wanted if isinstance(s, SkippedScenario))
+    solutions: dict[str, Solution] = {}
+    # scenario-independent rules always look at normal operation
+    for scenario in [NORMAL, *runnable]:
+        if scenario.name not in solutions:
+            power = solve_power(design, scenario, load=load, connections=connections)
+            solutions[scenario.name] = Solution(scenario, power, limits, selected, skipped)
+    findings: list[Finding] = []
+    for r in rules:
+        if r.per_scenario:
+            for scenario in runnable:
+                findings += r.run(design, solutions[scenario.name])
+        else:
+            findings += r.run(design, solutions[NORMAL.name])
+    findings.sort(key=lambda f: (severity_rank(f.severity), f.rule, f.scenario, f.path))
+    shown = {s.name for s in runnable}
+    solutions = {name: sol for name, sol in solutions.items() if name in shown}
+    return DesignReport(design.file, design, findings, solutions, skipped)
+
+
+def validate(
+    path: str | Path,
+    *,
+    catalog: Catalog | None = None,
+    **options: Any,
+) -> DesignReport:
+    """Load a design file and validate it (options as :func:`validate_design`).
+
+    Raises
+    ------
+    DesignError, DesignErrors
+        The design cannot be read or resolved.
+    """
+    design = load_design(path, catalog if catalog is not None else load_catalog())
+    return validate_design(design, **options)
+
