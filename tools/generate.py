@@ -1,0 +1,41 @@
+"""Regenerate the committed generated files: the JSON Schema and docs/rules/.
+
+Run after changing the design schema or a rule docstring::
+
+    python tools/generate.py
+
+Tests check that the committed files are current.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "rackval" / "schemas" / "design-v1.json"
+RULE_DOCS = ROOT / "docs" / "rules"
+
+
+def schema_text() -> str:
+    """The JSON Schema of the design format as committed."""
+    from rackval.design.schema import json_schema
+
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    """Write every generated file."""
+    from rackval.rules.docs import write_rule_docs
+
+    SCHEMA.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA.write_text(schema_text(), encoding="utf-8")
+    for old in RULE_DOCS.glob("*.md"):
+        old.unlink()
+    for path in write_rule_docs(RULE_DOCS):
+        print(path.relative_to(ROOT))
+    print(SCHEMA.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
