@@ -377,7 +377,7 @@ def _currents(rows: list[tuple[str, str, str, float, list[float], list[float], b
     for i, (kind, ident, wire, volts, p, q, live) in enumerate(rows):
         branches = 1 if wire == "single" else 3
         real = float(sum(power[3 * i : 3 * i + 3]))
-        apparent = float(sum(math.hypot(a, b) for a, b in zip(p, q)))
+        apparent = float(sum(math.hypot(a, b) for a, b in zip(p, q, strict=True)))
         out.append(PanelLoad(
             id=ident,
             kind=kind,
