@@ -73,6 +73,22 @@ class ImportResult:
         """True if a loadable part file exists for this library file."""
         return self.status in ("written", "overwritten", "exists")
 
+    def summary(self) -> str:
+        """One line for the CLI: status, library path, slug, kind and what is missing.
+
+        >>> ImportResult(Path("x.yaml"), "device-types/X/x.yaml", "written", slug="x",
+        ...              kind="other", incomplete=("power.max",)).summary()
+        'written device-types/X/x.yaml -> x (other); incomplete: power.max'
+        """
+        if not self.ok:
+            return f"{self.status} {self.library_path}: " + "; ".join(self.errors)
+        text = f"{self.status} {self.library_path} -> {self.slug} ({self.kind})"
+        if self.renamed_from:
+            text += f", renamed from {self.renamed_from}"
+        if self.incomplete:
+            text += "; incomplete: " + ", ".join(self.incomplete)
+        return text
+
 
 def slugify(text: str) -> str:
     """A NetBox-style slug: lower case, ``[a-z0-9_-]``, words joined by ``-``.

@@ -7,7 +7,7 @@ before a rule relies on it). A bound no source gives is ``None``.
 >>> s = load_standards()
 >>> round(s.air("A2").dry_bulb.max - 273.15, 2)
 35.0
->>> s.continuous_load.limit
+>>> s.continuous_load.fraction
 0.8
 """
 
@@ -84,7 +84,7 @@ class WaterClass(_Cited):
 class ContinuousLoad(_Cited):
     """Continuous load as a share of a breaker's rating (NEC 210.20(A): 1/1.25)."""
 
-    limit: float  # [1]
+    fraction: float  # [1]
     derivation: str
 
 
@@ -307,7 +307,7 @@ def parse_standards(data: Mapping[str, Any], origin: str = str(STANDARDS_FILE)) 
         water_classes=tuple(water),
         continuous_load=ContinuousLoad(
             **r.cited(cl, "continuous_load"),
-            limit=r.q(cl["limit"], "fraction", "continuous_load"),
+            fraction=r.q(cl["fraction"], "fraction", "continuous_load"),
             derivation=str(cl["derivation"]),
         ),
         continuous_duration=ContinuousDuration(
