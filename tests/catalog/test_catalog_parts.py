@@ -326,3 +326,10 @@ def test_doctests(module):
 
 def test_parts_dir_holds_only_part_files():
     assert {p.suffix for p in Path(PARTS_DIR).iterdir()} == {".yaml"}
+
+
+def test_docs_list_every_shipped_part():
+    doc = (Path(__file__).parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    doc = doc.split("## Shipped parts", 1)[1]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.MULTILINE))
+    assert listed == set(SLUGS)
