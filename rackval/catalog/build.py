@@ -534,7 +534,7 @@ def _rack(rv: Mapping[str, Any], data: Mapping[str, Any], u_height: float) -> Ra
         return r[key] if r.get(key) is not None else _netbox_length(data, key)
 
     return RackSpec(
-        u_height=int(u_height),
+        u_height=int(u_height) or None,
         outer_width=pick("outer_width"),
         outer_depth=pick("outer_depth"),
         outer_height=pick("outer_height"),

@@ -120,7 +120,7 @@ class PowerShelfSpec:
 class RackSpec:
     """An enclosure (or the enclosure of an integrated rack system)."""
 
-    u_height: int
+    u_height: int | None  # None when no source gives the U count
     outer_width: float | None = None  # [m]
     outer_depth: float | None = None  # [m]
     outer_height: float | None = None  # [m]

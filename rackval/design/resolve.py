@@ -405,6 +405,7 @@ class _Resolver:
                             )
                 if dpart is None:
                     continue
+                self.check_power_pins(dev, dpart, rack, draw, f"{logical}.devices[{dev.id}]")
                 step = dev.step or max(int(math.ceil(dpart.u_height)), 1)
                 for k, ident in enumerate(expand_ids(dev.id, dev.count)):
                     dlog = f"{logical}.devices[{ident}]"
@@ -425,6 +426,35 @@ class _Resolver:
                                 rack.shipped_racked, tuple(pdus), tuple(devices), logical,
                                 self.where(raw)))
         return tuple(out)
+
+
+    def check_power_pins(self, dev: s.Device, part: Part, rack: s.Rack, raw: FieldPath,
+                         logical: str) -> None:
+        """PSU numbers within the part's PSU count, each used once; ``phase`` fits the PDUs."""
+        count = (part.power_shelf.psus if part.kind == "power-shelf" and part.power_shelf
+                 else part.power.psus)
+        seen: dict[int, str] = {}
+        for pdu_id, numbers in (dev.psus or {}).items():
+            for number in numbers:
+                if count is not None and number > count:
+                    self.error(f"PSU {number} does not exist: {part.model} has {count} PSUs",
+                               (*raw, "psus", pdu_id), f"{logical}.psus")
+                if number in seen:
+                    self.error(f"PSU {number} is plugged into both {seen[number]} and {pdu_id}",
+                               (*raw, "psus", pdu_id), f"{logical}.psus")
+                seen[number] = pdu_id
+        if dev.phase is None:
+            return
+        for pdu in rack.pdus:
+            pdu_part = self.inline.get(pdu.part) or self.catalog.get(pdu.part)
+            spec = pdu_part.pdu if pdu_part else None
+            if spec is None:
+                continue
+            lines = {"wye": ("L1", "L2", "L3"), "delta": ("L1-L2", "L2-L3", "L3-L1"),
+                     "single": ("L1",)}[spec.wiring]
+            if dev.phase not in lines:
+                self.error(f"phase {dev.phase} does not exist on {spec.wiring} PDU {pdu.id} "
+                           f"(its lines: {', '.join(lines)})", (*raw, "phase"), f"{logical}.phase")
 
 
 def _line_col(location: Location) -> tuple[int, int]:

@@ -123,8 +123,8 @@ def phase_imbalance(currents: tuple[float, float, float]) -> float:
 
     Examples
     --------
-    >>> round(phase_imbalance((24.1, 31.9, 12.0)), 3)
-    0.41
+    >>> round(phase_imbalance((24.1, 31.9, 12.0)), 3)  # mean 22.67, |12.0 − 22.67| / 22.67
+    0.471
 
     References
     ----------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..design.model import Design
+from ..solve.power import rack_power
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
 
@@ -12,12 +13,13 @@ __all__ = ["rack_density"]
 
 
 @rule("RV-DEN-001", "rack-density", per_scenario=False,
-      needs=[Need("device", "power.max")])
+      needs=[Need("device", "power.max", when=lambda d: d.part.kind != "power-shelf")])
 def rack_density(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack draws more power than the site allows per rack.
 
     What it checks: the power of every device in a rack at the chosen load basis
-    (``--load max`` by default), in normal operation, against the hall's per-rack limit.
+    (``--load max`` by default; power shelves excluded, they pass on the busbar load),
+    against the hall's per-rack limit.
     Why it matters: the per-rack limit is what the hall's power distribution and
     cooling were built for; a denser rack needs a different row, more cooling or a
     liquid loop.
@@ -30,7 +32,7 @@ def rack_density(design: Design, solution: Solution) -> Iterator[Finding]:
     if limit is None:
         return
     for rack in design.racks:
-        power = solution.power.racks.get(rack.id, 0.0)
+        power = rack_power(rack, solution.power.load_basis)
         if power > limit:
             yield Finding.at(
                 rack,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..design.model import Design
-from ..physics.electrical import mating_outlet, outlet_voltage, phase_imbalance
+from ..physics.electrical import outlet_voltage, phase_imbalance
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
 
@@ -29,7 +29,16 @@ def _outlet_fed(device) -> bool:
     return device.part.power.feed != "busbar" and device.part.kind != "power-shelf"
 
 
-@rule("RV-PWR-001", "feed-overload")
+def _draws_own_power(device) -> bool:
+    """Every device but power shelves (whose draw is the busbar load they carry)."""
+    return device.part.kind != "power-shelf"
+
+
+def _has_busbar_load(rack) -> bool:
+    return any(d.part.power.feed == "busbar" for d in rack.devices)
+
+
+@rule("RV-PWR-001", "feed-overload", needs=[Need("device", "power.max", when=_draws_own_power)])
 def feed_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A feed carries more current on a line than its breaker allows continuously.
 
@@ -41,10 +50,12 @@ def feed_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     Limit: ``breaker`` × ``max_utilization`` of the feed (design); without
     ``max_utilization``, 80 % (NEC 210.20(A): continuous load at most 1/1.25 of the
     rating; catalog/standards.yaml).
-    Fails: a 57 kW rack on two 415 V 32 A feeds: normal 40 A per line per feed is over
-    25.6 A; or a rack that fits 2 × 18.4 kW shared but not 18.4 kW on one side.
-    Passes: two 40.8 kW DGX H100 racks' worth (4 × 10.2 kW) split over 415 V 63 A feeds
-    whose one-side load stays under 50.4 A per line.
+    Fails: four DGX B200 (57.2 kW) on two 415 V 60 A feeds, side A lost: feed B1 carries
+    57.2 kW = 57,200 / (√3 × 415 V) = 79.6 A per line > 60 A × 80 % = 48 A
+    (designs/dgx-b200-failover.yaml).
+    Passes: four DGX H100 (40.8 kW) on three 415 V 60 A feed sides, one side lost: each
+    surviving feed carries 20.4 kW, 31.9 A on its most loaded line < 48 A
+    (designs/dgx-h100-pair.yaml).
     """
     fraction = solution.limits.continuous_load_fraction
     for feed in design.power.feeds:
@@ -109,37 +120,55 @@ def pdu_overload(design: Design, solution: Solution) -> Iterator[Finding]:
                 )
 
 
-@rule("RV-PWR-003", "psu-redundancy", needs=[Need("device", "power.psus_required",
-                                                  when=_outlet_fed)])
+@rule("RV-PWR-003", "psu-redundancy", needs=[
+    Need("device", "power.psus_required", when=_outlet_fed),
+    Need("device", "power.psu_rating", when=_outlet_fed),
+])
 def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
     """A device has fewer live PSUs than it needs.
 
     What it checks: for every device, the PSUs that are plugged into a live PDU in the
-    scenario against the number the vendor requires for full performance; unplugged
-    PSUs count as dead. Power shelves are checked the same way.
+    scenario against the number the vendor requires for full performance (unplugged
+    PSUs count as dead), and whether the live PSUs together can deliver the device's
+    power (live PSUs × PSU rating). Power shelves are checked the same way.
     Why it matters: with too few PSUs a node throttles or shuts down (DGX B200 caps its
     GPUs with 3–4 live PSUs; DGX H100 runs reduced on 3); if every PSU is on one side,
     losing that side takes the node down.
     Limit: ``power.psus_required`` of the part (vendor redundancy, e.g. 5 of 6 for DGX
-    B200, 4 of 6 for DGX H100; catalog, cited).
+    B200, 4 of 6 for DGX H100) and ``power.psu_rating`` (catalog, cited).
     Fails: a DGX B200 (5+1) with its PSUs alternating over an A and a B PDU, when side A
     is lost (3 live < 5).
-    Passes: a DGX H100 (4+2) in the same arrangement (3 live on side B … fails too) —
-    passes only when each side alone carries 4 PSUs, e.g. an 8-PSU (4+4) server.
+    Passes: a DGX H100 (4+2) whose PSUs alternate over three PDUs on sides A, B and C
+    (2 + 2 + 2): with any one side lost, 4 PSUs stay live (designs/dgx-h100-pair.yaml).
     """
     for device in design.devices:
         supply = solution.power.devices.get(device.id)
         if supply is None or device.part.power.feed == "busbar":
             continue
         required = supply.required
+        rating = device.part.power.psu_rating
+        if (required is None or supply.live_psus >= required) and rating and supply.power > 0 \
+                and supply.live_psus * rating < supply.power:
+            yield Finding.at(
+                device,
+                f"{supply.live_psus} live PSUs × {rating / 1000:.2f} kW = "
+                f"{supply.live_psus * rating / 1000:.2f} kW < {supply.power / 1000:.2f} kW drawn",
+                value=supply.power,
+                limit=supply.live_psus * rating,
+            )
         if required is None:
             continue
         if supply.live_psus < required:
             unplugged = f"; {supply.unplugged} not plugged in" if supply.unplugged else ""
+            short = ""
+            if rating and supply.live_psus and supply.live_psus * rating < supply.power:
+                short = (f"; {supply.live_psus} × {rating / 1000:.2f} kW = "
+                         f"{supply.live_psus * rating / 1000:.2f} kW cannot carry "
+                         f"{supply.power / 1000:.2f} kW")
             yield Finding.at(
                 device,
                 f"{supply.live_psus} of {supply.psus} PSUs live, {device.part.model} needs "
-                f"{required}{unplugged}",
+                f"{required}{unplugged}{short}",
                 value=float(supply.live_psus),
                 limit=float(required),
             )
@@ -158,7 +187,7 @@ def phase_imbalance_rule(design: Design, solution: Solution) -> Iterator[Finding
     Limit: ``power.max_phase_imbalance`` (design; not checked when absent — no
     standard limit is sourced in catalog/standards.yaml); neutral: the feed breaker /
     PDU rated current (the neutral is sized like a line).
-    Fails: 10/5/0 kW on the lines of a delta PDU (24.1/31.9/12.0 A, imbalance 41 %)
+    Fails: 10/5/0 kW on the lines of a delta PDU (24.1/31.9/12.0 A, imbalance 47 %)
     with ``max_phase_imbalance: 10 %``.
     Passes: 5/5/5 kW (20.9 A on every line, imbalance 0).
     """
@@ -268,7 +297,7 @@ def voltage_mismatch(design: Design, solution: Solution) -> Iterator[Finding]:
 def upstream_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A UPS, panel or busway feeds more than its capacity.
 
-    What it checks: the apparent power of every live feed summed per upstream against
+    What it checks: the real power of every live feed summed per upstream against
     the upstream's capacity, in every scenario (when one UPS is lost the other carries
     both sides of every rack).
     Why it matters: an overloaded UPS goes to bypass or drops its load.
@@ -281,14 +310,16 @@ def upstream_overload(design: Design, solution: Solution) -> Iterator[Finding]:
         if load > upstream.capacity:
             yield Finding.at(
                 upstream,
-                f"feeds draw {load / 1000:.1f} kVA > {upstream.capacity / 1000:.1f} kW capacity",
+                f"feeds draw {load / 1000:.1f} kW > {upstream.capacity / 1000:.1f} kW capacity",
                 value=load,
                 limit=upstream.capacity,
             )
 
 
 @rule("RV-PWR-008", "busbar-overload", needs=[
-    Need("device", "power_shelf.psu_rating", when=lambda d: d.part.kind == "power-shelf")])
+    Need("device", "power_shelf.psu_rating", when=lambda d: d.part.kind == "power-shelf"),
+    Need("rack", "rack.busbar_rating", when=_has_busbar_load),
+])
 def busbar_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack busbar carries more than its power shelves or its rating allow.
 
@@ -330,7 +361,3 @@ def busbar_overload(design: Design, solution: Solution) -> Iterator[Finding]:
                 limit=rating,
             )
 
-
-def mating(inlet: str | None) -> str | None:
-    """Outlet type for an inlet (re-exported for the outlet rule's documentation)."""
-    return mating_outlet(inlet)

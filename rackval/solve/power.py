@@ -32,6 +32,8 @@ __all__ = [
     "BusbarLoad",
     "PowerSolution",
     "connect",
+    "device_power",
+    "rack_power",
     "solve_power",
 ]
 
@@ -113,17 +115,29 @@ class PowerSolution:
     banks: dict[tuple[str, str], PanelLoad]
     devices: dict[str, DeviceSupply]
     racks: dict[str, float]  # [W] power drawn by each rack's devices
-    upstream: dict[str, float]  # [VA] apparent power per upstream
+    upstream: dict[str, float]  # [W] real power per upstream
     busbars: dict[str, BusbarLoad]
     connections: Connections
 
 
 def device_power(device: Device, load: str) -> float | None:
-    """Power a device draws at the chosen load basis [W] (None when the part lacks it)."""
+    """Power a device draws at the chosen load basis [W].
+
+    ``max`` falls back to ``typical`` (and the other way round) when the part gives only
+    one; RV-CAT-001 reports the missing figure. None when the part gives neither.
+    """
     p = device.part.power
-    if load == "typical" and p.typical is not None:
-        return p.typical
-    return p.max
+    if load == "typical":
+        return p.typical if p.typical is not None else p.max
+    return p.max if p.max is not None else p.typical
+
+
+def rack_power(rack: Rack, load: str) -> float:
+    """Power of every device in a rack at the load basis, however it is connected [W].
+
+    Power shelves are left out: they pass on the busbar-fed devices' power.
+    """
+    return sum(device_power(d, load) or 0.0 for d in rack.devices if d.part.kind != "power-shelf")
 
 
 def psu_count(device: Device) -> int:
@@ -139,43 +153,63 @@ def is_busbar_fed(device: Device) -> bool:
     return device.part.power.feed == "busbar"
 
 
+def _interleaved(banks: list) -> list:
+    """Banks ordered L1, L2, L3, L1, L2, L3 … so consecutive PSUs land on different lines."""
+    seen: dict[str, int] = {}
+    keyed = []
+    for position, bank in enumerate(banks):
+        nth = seen.get(bank.line, 0)
+        seen[bank.line] = nth + 1
+        keyed.append((nth, position, bank))
+    return [bank for _, _, bank in sorted(keyed, key=lambda item: (item[0], item[1]))]
+
+
 class _OutletPool:
-    """Free outlets of one PDU, handed out bank by bank in rotation."""
+    """Free outlets of one PDU, handed out bank by bank in rotation.
+
+    Banks are visited with the lines interleaved. Banks that list their outlets give from their own; banks without an outlet list
+    (datasheets that state banks but not which outlets sit on them) give from the
+    PDU's total. A PDU with no bank map rotates over its lines.
+    """
 
     def __init__(self, pdu: RackPdu) -> None:
         spec = pdu.part.pdu
         self.wiring = spec.wiring if spec else "single"
         self.lines = LINES[self.wiring]
-        self.banks = list(spec.banks) if spec else []
+        self.banks = _interleaved(list(spec.banks)) if spec else []
         self.free_bank = [dict(b.outlets) for b in self.banks]
         self.free = dict(spec.outlets) if spec else {}
         self.turn = 0
 
+    @staticmethod
+    def _take_from(free: dict[str, int], outlet_type: str | None) -> bool:
+        if not free:
+            return outlet_type is None  # nothing listed: an untyped inlet cannot be checked
+        kind = outlet_type or next((t for t, n in free.items() if n > 0), None)
+        if kind is None or free.get(kind, 0) <= 0:
+            return False
+        free[kind] -= 1
+        return True
+
     def take(self, outlet_type: str | None, line: str | None) -> tuple[int, str | None, bool]:
-        """(branch index, bank name, found an outlet) for the next PSU."""
-        if self.banks:
-            order = [(self.turn + k) % len(self.banks) for k in range(len(self.banks))]
-            for k in order:
-                bank = self.banks[k]
-                if line is not None and bank.line != line:
-                    continue
-                free = self.free_bank[k]
-                kind = outlet_type if outlet_type in free else (None if outlet_type else next(
-                    (t for t, n in free.items() if n > 0), None))
-                if kind is not None and free.get(kind, 0) > 0:
-                    free[kind] -= 1
-                    self.turn = k + 1
-                    return self._index(bank.line), bank.name, True
-            wanted = line or self.banks[self.turn % len(self.banks)].line
-            return self._index(wanted), None, False
-        index = self.lines.index(line) if line in self.lines else self.turn % len(self.lines)
-        self.turn += 1
-        if outlet_type is None:
-            return index, None, True
-        if self.free.get(outlet_type, 0) > 0:
-            self.free[outlet_type] -= 1
-            return index, None, True
-        return index, None, False
+        """(branch index, bank name, an outlet was free) for the next PSU."""
+        if not self.banks:
+            index = self.lines.index(line) if line in self.lines else self.turn % len(self.lines)
+            self.turn += 1
+            return index, None, self._take_from(self.free, outlet_type)
+        candidates = [
+            k for k in ((self.turn + j) % len(self.banks) for j in range(len(self.banks)))
+            if line is None or self.banks[k].line == line
+        ]
+        for k in candidates:
+            pool = self.free_bank[k] if self.banks[k].outlets else self.free
+            if self._take_from(pool, outlet_type):
+                self.turn = k + 1
+                return self._index(self.banks[k].line), self.banks[k].name, True
+        k = candidates[0] if candidates else self.turn % len(self.banks)
+        self.turn = k + 1
+        bank_line = line or self.banks[k].line
+        return self._index(bank_line), (self.banks[k].name if candidates else None), False
 
     def _index(self, line: str) -> int:
         return self.lines.index(line) if line in self.lines else 0
@@ -298,16 +332,20 @@ def solve_power(
     rows: list[tuple[str, str, str, float, list[float], list[float], bool]] = []
     for pid, pdu in pdus.items():
         feed = feeds[pdu.feed]
-        wiring = pdu.part.pdu.wiring if pdu.part.pdu else feed.wiring
-        rows.append(("pdu", pid, wiring, feed.voltage, pdu_p[pid], pdu_q[pid], live_pdu[pid]))
+        rows.append(("pdu", pid, _pdu_wiring(pdu, feed.wiring), feed.voltage, pdu_p[pid], pdu_q[pid], live_pdu[pid]))
     feed_p: dict[str, list[float]] = {fid: [0.0, 0.0, 0.0] for fid in feeds}
     feed_q: dict[str, list[float]] = {fid: [0.0, 0.0, 0.0] for fid in feeds}
     for pid, pdu in pdus.items():
         for k in range(3):
             feed_p[pdu.feed][k] += pdu_p[pid][k]
             feed_q[pdu.feed][k] += pdu_q[pid][k]
+    mixed: set[str] = set()
     for fid, feed in feeds.items():
-        rows.append(("feed", fid, feed.wiring, feed.voltage, feed_p[fid], feed_q[fid],
+        wirings = {_pdu_wiring(p, feed.wiring) for p in pdus.values() if p.feed == fid}
+        if len(wirings) > 1:
+            mixed.add(fid)  # wye and delta PDUs on one feed: summed after the kernel call
+        wiring = wirings.pop() if len(wirings) == 1 else feed.wiring
+        rows.append(("feed", fid, wiring, feed.voltage, feed_p[fid], feed_q[fid],
                      fid not in scenario.dead_feeds))
     for (pid, bank_name), (p, q) in bank_pq.items():
         pdu = pdus[pid]
@@ -319,13 +357,32 @@ def solve_power(
     panels = _currents(rows)
     pdu_loads = {r.id: r for r in panels if r.kind == "pdu"}
     feed_loads = {r.id: r for r in panels if r.kind == "feed"}
+    for fid in mixed:
+        feed_loads[fid] = _bounded_sum(feed_loads[fid], [pdu_loads[p] for p in pdus
+                                                         if pdus[p].feed == fid])
     bank_loads = {tuple(r.id.split("/", 1)): r for r in panels if r.kind == "bank"}
     upstream: dict[str, float] = {u.id: 0.0 for u in design.power.upstream}
     for fid, feed in feeds.items():
         if feed.upstream in upstream:
-            upstream[feed.upstream] += feed_loads[fid].apparent
+            upstream[feed.upstream] += feed_loads[fid].power
     return PowerSolution(scenario, load, feed_loads, pdu_loads, bank_loads, devices, racks,
                          upstream, busbars, conn)
+
+
+def _pdu_wiring(pdu: RackPdu, feed_wiring: str) -> str:
+    return pdu.part.pdu.wiring if pdu.part.pdu else feed_wiring
+
+
+def _bounded_sum(feed: PanelLoad, parts: list[PanelLoad]) -> PanelLoad:
+    """Feed currents from PDUs of different wiring: per-line sum of magnitudes.
+
+    Without the phasors, |ΣI| ≤ Σ|I| (triangle inequality) gives an upper bound, which
+    is what a capacity check needs.
+    """
+    lines = tuple(sum(p.line_current[k] for p in parts if len(p.line_current) > k)
+                  for k in range(3))
+    return PanelLoad(feed.id, feed.kind, "mixed", feed.voltage, feed.power, feed.apparent,
+                     feed.line_power, lines, sum(p.neutral_current for p in parts), feed.live)
 
 
 def _busbar(
