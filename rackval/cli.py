@@ -155,6 +155,7 @@ def validate(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: 
     catalog = load_catalog()
     reports = []
     errors: list[DesignError] = []
+    invalid = 0
     for file in _design_files(paths):
         try:
             design = load_design(file, catalog)
@@ -162,6 +163,7 @@ def validate(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: 
                                            extend_select=_split_list(extend_select),
                                            scenarios=scenario_arg, load=load))
         except (DesignError, DesignErrors) as exc:
+            invalid += 1
             errors += exc.errors if isinstance(exc, DesignErrors) else [exc]
             for line in _design_error_lines(exc):
                 _err(line)
@@ -170,11 +172,11 @@ def validate(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: 
     if fmt == "json":
         from .report.json import render_json
 
-        click.echo(render_json(reports, errors), nl=False)
+        click.echo(render_json(reports, errors, invalid=invalid), nl=False)
     else:
         from .report.text import render_text
 
-        click.echo(render_text(reports, results=results, errors=errors), nl=False)
+        click.echo(render_text(reports, results=results, invalid=invalid), nl=False)
     if errors:
         sys.exit(EXIT_ERROR)
     threshold = severity_rank(fail_on)
@@ -237,30 +239,14 @@ def parts(words: tuple[str, ...], overwrite: bool, dest: str) -> None:
 
 
 def _show_part(catalog: Any, slug: str) -> None:
-    from dataclasses import asdict
+    from .report.parts import describe_part
 
     part = catalog.get(slug)
     if part is None:
         close = catalog.suggest(slug)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise click.UsageError(f"unknown part '{slug}'{hint}")
-    from .catalog import missing_figures
-
-    click.echo(f"{part.manufacturer} {part.model} ({part.slug}), {part.kind}")
-    click.echo(f"source: {part.source}")
-    click.echo(f"confidence: {part.confidence}")
-    for key, value in asdict(part).items():
-        if key in ("slug", "manufacturer", "model", "kind", "source", "confidence", "provenance",
-                   "file", "line", "interfaces") or value in (None, {}, ()):
-            continue
-        click.echo(f"{key}: {value}")
-    if part.interfaces:
-        click.echo(f"interfaces: {len(part.interfaces)} ({part.interfaces[0].type} …)")
-    missing = missing_figures(part)
-    if missing:
-        click.echo(f"missing figures: {', '.join(missing)}")
-    for key, text in part.provenance.items():
-        click.echo(f"provenance {key}: {text}")
+    click.echo("\n".join(describe_part(part)))
 
 
 def _import_parts(src: Path, dest: Path, overwrite: bool) -> None:

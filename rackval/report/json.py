@@ -24,7 +24,8 @@ def _error(e: DesignError) -> dict[str, Any]:
     }
 
 
-def render_json(reports: Sequence[DesignReport], errors: Sequence[DesignError] = ()) -> str:
+def render_json(reports: Sequence[DesignReport], errors: Sequence[DesignError] = (), *,
+                invalid: int = 0) -> str:
     """A JSON document with every design's findings, skipped scenarios and results."""
     designs = []
     for report in reports:
@@ -43,6 +44,6 @@ def render_json(reports: Sequence[DesignReport], errors: Sequence[DesignError] =
         "version": __version__,
         "designs": designs,
         "errors": [_error(e) for e in errors],
-        "summary": {"designs": len(reports), "invalid": len(errors), **counts},
+        "summary": {"designs": len(reports), "invalid": invalid, **counts},
     }
     return json.dumps(doc, indent=2, sort_keys=False) + "\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from ..rules.base import Finding
 from ..validate import DesignReport
@@ -62,7 +61,7 @@ def render_results(report: DesignReport) -> list[str]:
 
 
 def render_text(reports: Sequence[DesignReport], *, results: bool = False,
-                errors: Sequence[Any] = ()) -> str:
+                invalid: int = 0) -> str:
     """Every finding of every design, a results table on request, and a summary line."""
     lines: list[str] = []
     counts: Counter[str] = Counter()
@@ -75,7 +74,7 @@ def render_text(reports: Sequence[DesignReport], *, results: bool = False,
             lines += render_results(report)
     summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
                         for s in ("error", "warning", "info"))
-    n = len(reports)
-    bad = f", {len(errors)} invalid" if errors else ""
+    n = len(reports) + invalid
+    bad = f", {invalid} invalid" if invalid else ""
     lines.append(f"{n} design{'s' if n != 1 else ''} checked{bad}: {summary}")
     return "\n".join(lines) + "\n"

@@ -21,7 +21,8 @@ def render_rule_doc(r: Rule) -> str:
         "",
     ]
     for section in SECTIONS:
-        lines += [f"## {section}", "", r.doc.get(section, ""), ""]
+        text = r.doc.get(section, "")
+        lines += [f"## {section}", "", text[:1].upper() + text[1:], ""]
     if r.needs:
         figures = ", ".join(f"`{n.figure}` ({n.role})" for n in r.needs)
         lines += ["## Part figures needed", "", f"{figures}. Missing ones are reported as "
