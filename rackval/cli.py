@@ -71,8 +71,10 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("RACKVAL_DEBUG") == "1":
                 traceback.print_exc()
             else:
-                _err(f"internal error: {type(exc).__name__}: {exc} "
-                     "(set RACKVAL_DEBUG=1 for the traceback)")
+                _err(
+                    f"internal error: {type(exc).__name__}: {exc} "
+                    "(set RACKVAL_DEBUG=1 for the traceback)"
+                )
             sys.exit(EXIT_ERROR)
 
     wrapper.__name__ = func.__name__
@@ -121,23 +123,52 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--select", multiple=True, help="Rule ID prefixes to run (comma-separated; ALL).")
 @click.option("--ignore", multiple=True, help="Rule ID prefixes to skip.")
 @click.option("--extend-select", multiple=True, help="Rule ID prefixes to add to --select.")
-@click.option("--scenarios", default="n-1", show_default=True,
-              help="normal | n-1 | all | scenario names (comma-separated).")
-@click.option("--load", type=click.Choice(["max", "typical"]), default="max", show_default=True,
-              help="Device power basis.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option(
+    "--scenarios",
+    default="n-1",
+    show_default=True,
+    help="normal | n-1 | all | scenario names (comma-separated).",
+)
+@click.option(
+    "--load",
+    type=click.Choice(["max", "typical"]),
+    default="max",
+    show_default=True,
+    help="Device power basis.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--results", is_flag=True, help="Text: add the table of loads and currents.")
 @guarded
-def validate(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
-             extend_select: tuple[str, ...], scenarios: str, load: str, fail_on: str,
-             exit_zero: bool, results: bool) -> None:
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    scenarios: str,
+    load: str,
+    fail_on: str,
+    exit_zero: bool,
+    results: bool,
+) -> None:
     """Validate design files or directories (default: designs/)."""
     from .catalog import load_catalog
     from .design.resolve import load_design
@@ -159,9 +190,16 @@ def validate(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: 
     for file in _design_files(paths):
         try:
             design = load_design(file, catalog)
-            reports.append(validate_design(design, select=selection, ignore=ignored,
-                                           extend_select=_split_list(extend_select),
-                                           scenarios=scenario_arg, load=load))
+            reports.append(
+                validate_design(
+                    design,
+                    select=selection,
+                    ignore=ignored,
+                    extend_select=_split_list(extend_select),
+                    scenarios=scenario_arg,
+                    load=load,
+                )
+            )
         except (DesignError, DesignErrors) as exc:
             invalid += 1
             errors += exc.errors if isinstance(exc, DesignErrors) else [exc]
@@ -212,8 +250,14 @@ def explain(rule_id: str) -> None:
 @cli.command()
 @click.argument("words", nargs=-1)
 @click.option("--overwrite", is_flag=True, help="parts import: replace existing part files.")
-@click.option("--to", "dest", type=click.Path(file_okay=False), default="parts",
-              show_default=True, help="parts import: directory to write part files to.")
+@click.option(
+    "--to",
+    "dest",
+    type=click.Path(file_okay=False),
+    default="parts",
+    show_default=True,
+    help="parts import: directory to write part files to.",
+)
 @guarded
 def parts(words: tuple[str, ...], overwrite: bool, dest: str) -> None:
     """Search the catalog: parts [QUERY] | parts show SLUG | parts import DIR."""
@@ -273,8 +317,9 @@ def schema() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``rackval`` script."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="rackval",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="rackval", standalone_mode=True
+        )
     except SystemExit:
         raise
 

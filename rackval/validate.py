@@ -104,4 +104,3 @@ def validate(
     """
     design = load_design(path, catalog if catalog is not None else load_catalog())
     return validate_design(design, **options)
-

@@ -21,16 +21,18 @@ def _generator():
 
 def test_json_schema_is_current():
     gen = _generator()
-    assert gen.SCHEMA.read_text(encoding="utf-8") == gen.schema_text(), \
+    assert gen.SCHEMA.read_text(encoding="utf-8") == gen.schema_text(), (
         "run: python tools/generate.py"
+    )
 
 
 def test_rule_docs_are_current():
     for r in RULES.values():
         page = ROOT / "docs" / "rules" / f"{r.id}.md"
         assert page.exists(), f"{page} missing; run: python tools/generate.py"
-        assert page.read_text(encoding="utf-8") == render_rule_doc(r), \
+        assert page.read_text(encoding="utf-8") == render_rule_doc(r), (
             f"{page.name} is stale; run: python tools/generate.py"
+        )
 
 
 def test_rule_docstrings_have_every_section():

@@ -147,8 +147,9 @@ def read_document(path: Path) -> Document:
         raise _error(path, f"cannot read file: {exc.strerror or exc}") from None
     if size > MAX_FILE_BYTES:
         raise _error(
-            path, f"file is {size / 1e6:.1f} MB; design files are limited to "
-            f"{MAX_FILE_BYTES / 1024 / 1024:.0f} MB"
+            path,
+            f"file is {size / 1e6:.1f} MB; design files are limited to "
+            f"{MAX_FILE_BYTES / 1024 / 1024:.0f} MB",
         )
     try:
         raw = path.read_bytes()
@@ -252,7 +253,9 @@ def _as_mapping(doc: Document) -> CommentedMap:
     if doc.data is None:
         raise _error(doc.path, "file is empty; a design starts with 'rackval: 1'")
     if not isinstance(doc.data, CommentedMap):
-        raise _error(doc.path, "a design file must be a mapping of sections (site, power, racks …)", 1, 1)
+        raise _error(
+            doc.path, "a design file must be a mapping of sections (site, power, racks …)", 1, 1
+        )
     return doc.data
 
 
@@ -287,7 +290,9 @@ def load_files(path: Path) -> LoadedDesign:
         includes = [includes]
     if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
         raise DesignError(
-            "include must be a list of file names or glob patterns", location=include_loc, path="include"
+            "include must be a list of file names or glob patterns",
+            location=include_loc,
+            path="include",
         )
     errors: list[DesignError] = []
     seen = {path.resolve()}

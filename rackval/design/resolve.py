@@ -196,12 +196,15 @@ class _Resolver:
     def claim_id(self, ident: str, raw: FieldPath, logical: str) -> None:
         if ident in self.ids:
             first_path, first_where = self.ids[ident]
-            self.error(f"id '{ident}' is used twice (first as {first_path} at {first_where})",
-                       raw, logical)
+            self.error(
+                f"id '{ident}' is used twice (first as {first_path} at {first_where})", raw, logical
+            )
         else:
             self.ids[ident] = (logical, self.where(raw))
 
-    def part(self, slug: str, raw: FieldPath, logical: str, kinds: tuple[str, ...] = ()) -> Part | None:
+    def part(
+        self, slug: str, raw: FieldPath, logical: str, kinds: tuple[str, ...] = ()
+    ) -> Part | None:
         found = self.inline.get(slug) or self.catalog.get(slug)
         if found is None:
             close = difflib.get_close_matches(slug, [*self.inline, *self.catalog.slugs()], n=3)
@@ -256,35 +259,49 @@ class _Resolver:
         if site.air is not None:
             a = site.air
             air = AirSite(
-                supply_temperature=self.quantity(a.supply_temperature, "temperature",
-                                                 (*raw, "air", "supply_temperature"),
-                                                 "site.air.supply_temperature"),
+                supply_temperature=self.quantity(
+                    a.supply_temperature,
+                    "temperature",
+                    (*raw, "air", "supply_temperature"),
+                    "site.air.supply_temperature",
+                ),
                 ashrae_class=a.ashrae_class,
                 containment=a.containment,
-                cooling_capacity=self.quantity(a.cooling_capacity, "power",
-                                               (*raw, "air", "cooling_capacity"),
-                                               "site.air.cooling_capacity"),
+                cooling_capacity=self.quantity(
+                    a.cooling_capacity,
+                    "power",
+                    (*raw, "air", "cooling_capacity"),
+                    "site.air.cooling_capacity",
+                ),
                 redundancy=a.redundancy,
                 units=a.units,
-                recirculation=self.fraction(a.recirculation, (*raw, "air", "recirculation"),
-                                            "site.air.recirculation"),
+                recirculation=self.fraction(
+                    a.recirculation, (*raw, "air", "recirculation"), "site.air.recirculation"
+                ),
             )
         water = site.facility_water
         return Site(
-            altitude=self.quantity(site.altitude, "length", (*raw, "altitude"), "site.altitude",
-                                   allow_negative=True),
-            max_rack_power=self.quantity(site.max_rack_power, "power", (*raw, "max_rack_power"),
-                                         "site.max_rack_power"),
+            altitude=self.quantity(
+                site.altitude, "length", (*raw, "altitude"), "site.altitude", allow_negative=True
+            ),
+            max_rack_power=self.quantity(
+                site.max_rack_power, "power", (*raw, "max_rack_power"), "site.max_rack_power"
+            ),
             max_rack_power_where=self.where((*raw, "max_rack_power")),
             air=air,
             facility_water_class=water.class_ if water else None,
             facility_water_supply=self.quantity(
-                water.supply_temperature if water else None, "temperature",
+                water.supply_temperature if water else None,
+                "temperature",
                 (*raw, "facility_water", "supply_temperature"),
-                "site.facility_water.supply_temperature"),
+                "site.facility_water.supply_temperature",
+            ),
             floor_rated_load=self.quantity(
-                site.floor.rated_load if site.floor else None, "area_load",
-                (*raw, "floor", "rated_load"), "site.floor.rated_load"),
+                site.floor.rated_load if site.floor else None,
+                "area_load",
+                (*raw, "floor", "rated_load"),
+                "site.floor.rated_load",
+            ),
         )
 
     def power(self, power: s.Power) -> PowerPlan:
@@ -304,30 +321,49 @@ class _Resolver:
             self.claim_id(f.id, raw, logical)
             voltage = self.quantity(f.voltage, "voltage", (*raw, "voltage"), f"{logical}.voltage")
             breaker = self.quantity(f.breaker, "current", (*raw, "breaker"), f"{logical}.breaker")
-            utilization = self.fraction(f.max_utilization, (*raw, "max_utilization"),
-                                        f"{logical}.max_utilization")
+            utilization = self.fraction(
+                f.max_utilization, (*raw, "max_utilization"), f"{logical}.max_utilization"
+            )
             wiring = f.wiring or ("single" if f.phases == 1 else "wye")
             if (f.phases == 1) != (wiring == "single"):
-                self.error(f"wiring '{wiring}' does not fit phases: {f.phases}", (*raw, "wiring"),
-                           f"{logical}.wiring")
+                self.error(
+                    f"wiring '{wiring}' does not fit phases: {f.phases}",
+                    (*raw, "wiring"),
+                    f"{logical}.wiring",
+                )
             if f.upstream is not None and f.upstream not in upstream_ids:
                 self.error(
                     f"upstream '{f.upstream}' is not defined under power.upstream "
                     f"(at {self.where(('power', 'upstream'))})",
-                    (*raw, "upstream"), f"{logical}.upstream",
+                    (*raw, "upstream"),
+                    f"{logical}.upstream",
                 )
             if voltage is not None and breaker is not None:
                 if voltage <= 0 or breaker <= 0:
                     self.error("voltage and breaker must be positive", raw, logical)
                     continue
-                feeds.append(Feed(f.id, f.side, voltage, f.phases, wiring, breaker, utilization,
-                                  f.upstream, logical, self.where(raw)))
+                feeds.append(
+                    Feed(
+                        f.id,
+                        f.side,
+                        voltage,
+                        f.phases,
+                        wiring,
+                        breaker,
+                        utilization,
+                        f.upstream,
+                        logical,
+                        self.where(raw),
+                    )
+                )
         return PowerPlan(
             feeds=tuple(feeds),
             upstream=tuple(upstream),
-            max_phase_imbalance=self.fraction(power.max_phase_imbalance,
-                                              ("power", "max_phase_imbalance"),
-                                              "power.max_phase_imbalance"),
+            max_phase_imbalance=self.fraction(
+                power.max_phase_imbalance,
+                ("power", "max_phase_imbalance"),
+                "power.max_phase_imbalance",
+            ),
             max_phase_imbalance_where=self.where(("power", "max_phase_imbalance")),
         )
 
@@ -345,20 +381,28 @@ class _Resolver:
                 part = self.part(cdu.part, (*craw, "part"), f"{clog}.part", ("cdu",))
                 if part is not None:
                     cdus.append(LoopCdu(cdu.id, part, clog, self.where(craw)))
-            out.append(Loop(
-                id=loop.id,
-                fluid=loop.fluid,
-                supply_temperature=self.quantity(loop.supply_temperature, "temperature",
-                                                 (*raw, "supply_temperature"),
-                                                 f"{logical}.supply_temperature"),
-                cdus=tuple(cdus),
-                redundancy=loop.redundancy,
-                volume=self.quantity(loop.volume, "volume", (*raw, "volume"), f"{logical}.volume"),
-                ride_through=self.quantity(loop.ride_through, "time", (*raw, "ride_through"),
-                                           f"{logical}.ride_through"),
-                path=logical,
-                where=self.where(raw),
-            ))
+            out.append(
+                Loop(
+                    id=loop.id,
+                    fluid=loop.fluid,
+                    supply_temperature=self.quantity(
+                        loop.supply_temperature,
+                        "temperature",
+                        (*raw, "supply_temperature"),
+                        f"{logical}.supply_temperature",
+                    ),
+                    cdus=tuple(cdus),
+                    redundancy=loop.redundancy,
+                    volume=self.quantity(
+                        loop.volume, "volume", (*raw, "volume"), f"{logical}.volume"
+                    ),
+                    ride_through=self.quantity(
+                        loop.ride_through, "time", (*raw, "ride_through"), f"{logical}.ride_through"
+                    ),
+                    path=logical,
+                    where=self.where(raw),
+                )
+            )
         return tuple(out)
 
     def racks(self, racks: list[s.Rack], feeds: set[str], loops: set[str]) -> tuple[Rack, ...]:
@@ -372,7 +416,8 @@ class _Resolver:
                 self.error(
                     f"loop '{rack.loop}' is not defined under cooling.loops "
                     f"(at {self.where(('cooling', 'loops'))})",
-                    (*raw, "loop"), f"{logical}.loop",
+                    (*raw, "loop"),
+                    f"{logical}.loop",
                 )
             pdus = []
             for j, pdu in enumerate(rack.pdus):
@@ -384,11 +429,13 @@ class _Resolver:
                     self.error(
                         f"feed '{pdu.feed}' is not defined under power.feeds "
                         f"(at {self.where(('power', 'feeds'))})",
-                        (*praw, "feed"), f"{plog}.feed",
+                        (*praw, "feed"),
+                        f"{plog}.feed",
                     )
                 elif ppart is not None:
-                    pdus.append(RackPdu(pdu.id, ppart, pdu.feed, pdu.u, rack.id, plog,
-                                        self.where(praw)))
+                    pdus.append(
+                        RackPdu(pdu.id, ppart, pdu.feed, pdu.u, rack.id, plog, self.where(praw))
+                    )
             pdu_ids = {p.id for p in rack.pdus}
             devices = []
             for j, dev in enumerate(rack.devices):
@@ -401,7 +448,8 @@ class _Resolver:
                                 f"PDU '{pdu_id}' is not a PDU of rack '{rack.id}' "
                                 f"(its PDUs: {', '.join(sorted(pdu_ids)) or 'none'}; "
                                 f"defined at {self.where((*raw, 'pdus'))})",
-                                (*draw, "psus", pdu_id), f"{logical}.devices[{dev.id}].psus",
+                                (*draw, "psus", pdu_id),
+                                f"{logical}.devices[{dev.id}].psus",
                             )
                 if dpart is None:
                     continue
@@ -411,37 +459,79 @@ class _Resolver:
                     dlog = f"{logical}.devices[{ident}]"
                     self.claim_id(ident, draw, dlog)
                     u = dev.u + k * step if dev.u is not None else None
-                    psu_map = ({p: tuple(n) for p, n in dev.psus.items()} if dev.psus else None)
-                    devices.append(Device(ident, dpart, u, dev.face, rack.id, psu_map, dev.phase,
-                                          dlog, self.where(draw)))
+                    psu_map = {p: tuple(n) for p, n in dev.psus.items()} if dev.psus else None
+                    devices.append(
+                        Device(
+                            ident,
+                            dpart,
+                            u,
+                            dev.face,
+                            rack.id,
+                            psu_map,
+                            dev.phase,
+                            dlog,
+                            self.where(draw),
+                        )
+                    )
             if part is not None:
                 pos = rack.position
                 x = y = None
                 if pos is not None:
-                    x = self.quantity(pos.x, "length", (*raw, "position", "x"),
-                                      f"{logical}.position.x", allow_negative=True)
-                    y = self.quantity(pos.y, "length", (*raw, "position", "y"),
-                                      f"{logical}.position.y", allow_negative=True)
-                out.append(Rack(rack.id, part, x, y, pos.facing if pos else "north", rack.loop,
-                                rack.shipped_racked, tuple(pdus), tuple(devices), logical,
-                                self.where(raw)))
+                    x = self.quantity(
+                        pos.x,
+                        "length",
+                        (*raw, "position", "x"),
+                        f"{logical}.position.x",
+                        allow_negative=True,
+                    )
+                    y = self.quantity(
+                        pos.y,
+                        "length",
+                        (*raw, "position", "y"),
+                        f"{logical}.position.y",
+                        allow_negative=True,
+                    )
+                out.append(
+                    Rack(
+                        rack.id,
+                        part,
+                        x,
+                        y,
+                        pos.facing if pos else "north",
+                        rack.loop,
+                        rack.shipped_racked,
+                        tuple(pdus),
+                        tuple(devices),
+                        logical,
+                        self.where(raw),
+                    )
+                )
         return tuple(out)
 
-
-    def check_power_pins(self, dev: s.Device, part: Part, rack: s.Rack, raw: FieldPath,
-                         logical: str) -> None:
+    def check_power_pins(
+        self, dev: s.Device, part: Part, rack: s.Rack, raw: FieldPath, logical: str
+    ) -> None:
         """PSU numbers within the part's PSU count, each used once; ``phase`` fits the PDUs."""
-        count = (part.power_shelf.psus if part.kind == "power-shelf" and part.power_shelf
-                 else part.power.psus)
+        count = (
+            part.power_shelf.psus
+            if part.kind == "power-shelf" and part.power_shelf
+            else part.power.psus
+        )
         seen: dict[int, str] = {}
         for pdu_id, numbers in (dev.psus or {}).items():
             for number in numbers:
                 if count is not None and number > count:
-                    self.error(f"PSU {number} does not exist: {part.model} has {count} PSUs",
-                               (*raw, "psus", pdu_id), f"{logical}.psus")
+                    self.error(
+                        f"PSU {number} does not exist: {part.model} has {count} PSUs",
+                        (*raw, "psus", pdu_id),
+                        f"{logical}.psus",
+                    )
                 if number in seen:
-                    self.error(f"PSU {number} is plugged into both {seen[number]} and {pdu_id}",
-                               (*raw, "psus", pdu_id), f"{logical}.psus")
+                    self.error(
+                        f"PSU {number} is plugged into both {seen[number]} and {pdu_id}",
+                        (*raw, "psus", pdu_id),
+                        f"{logical}.psus",
+                    )
                 seen[number] = pdu_id
         if dev.phase is None:
             return
@@ -450,11 +540,18 @@ class _Resolver:
             spec = pdu_part.pdu if pdu_part else None
             if spec is None:
                 continue
-            lines = {"wye": ("L1", "L2", "L3"), "delta": ("L1-L2", "L2-L3", "L3-L1"),
-                     "single": ("L1",)}[spec.wiring]
+            lines = {
+                "wye": ("L1", "L2", "L3"),
+                "delta": ("L1-L2", "L2-L3", "L3-L1"),
+                "single": ("L1",),
+            }[spec.wiring]
             if dev.phase not in lines:
-                self.error(f"phase {dev.phase} does not exist on {spec.wiring} PDU {pdu.id} "
-                           f"(its lines: {', '.join(lines)})", (*raw, "phase"), f"{logical}.phase")
+                self.error(
+                    f"phase {dev.phase} does not exist on {spec.wiring} PDU {pdu.id} "
+                    f"(its lines: {', '.join(lines)})",
+                    (*raw, "phase"),
+                    f"{logical}.phase",
+                )
 
 
 def _line_col(location: Location) -> tuple[int, int]:

@@ -24,21 +24,26 @@ def _error(e: DesignError) -> dict[str, Any]:
     }
 
 
-def render_json(reports: Sequence[DesignReport], errors: Sequence[DesignError] = (), *,
-                invalid: int = 0) -> str:
+def render_json(
+    reports: Sequence[DesignReport], errors: Sequence[DesignError] = (), *, invalid: int = 0
+) -> str:
     """A JSON document with every design's findings, skipped scenarios and results."""
     designs = []
     for report in reports:
-        designs.append({
-            "file": report.file,
-            "name": report.design.name,
-            "scenarios": list(report.solutions),
-            "skipped_scenarios": [{"name": s.name, "reason": s.reason} for s in report.skipped],
-            "findings": [f.to_dict() for f in report.findings],
-            "results": report.results(),
-        })
-    counts = {s: sum(1 for r in reports for f in r.findings if f.severity == s)
-              for s in ("error", "warning", "info")}
+        designs.append(
+            {
+                "file": report.file,
+                "name": report.design.name,
+                "scenarios": list(report.solutions),
+                "skipped_scenarios": [{"name": s.name, "reason": s.reason} for s in report.skipped],
+                "findings": [f.to_dict() for f in report.findings],
+                "results": report.results(),
+            }
+        )
+    counts = {
+        s: sum(1 for r in reports for f in r.findings if f.severity == s)
+        for s in ("error", "warning", "info")
+    }
     doc = {
         "tool": "rackval",
         "version": __version__,

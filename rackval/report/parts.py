@@ -13,27 +13,59 @@ __all__ = ["describe_part"]
 
 # field name -> dimension used to show it (SI floats inside, units for people)
 DIMENSIONS = {
-    "max": "power", "typical": "power", "psu_rating": "power", "rated_heat": "power",
+    "max": "power",
+    "typical": "power",
+    "psu_rating": "power",
+    "rated_heat": "power",
     "capacity": "power",
-    "depth": "length", "outer_width": "length", "outer_depth": "length",
-    "outer_height": "length", "mounting_depth": "length",
-    "mass": "mass", "static_load": "mass", "dynamic_load": "mass",
-    "max_inlet_air": "temperature", "min_inlet_air": "temperature", "max_supply": "temperature",
-    "max_case": "temperature", "min_water_temperature": "temperature",
-    "air_delta_t": "temperature_difference", "approach": "temperature_difference",
-    "airflow": "volume_flow", "min_flow": "volume_flow", "secondary_flow": "volume_flow",
-    "primary_flow": "volume_flow", "pressure_drop_flow": "volume_flow",
-    "voltage": "voltage", "output_voltage": "voltage", "busbar_voltage": "voltage",
+    "depth": "length",
+    "outer_width": "length",
+    "outer_depth": "length",
+    "outer_height": "length",
+    "mounting_depth": "length",
+    "mass": "mass",
+    "static_load": "mass",
+    "dynamic_load": "mass",
+    "max_inlet_air": "temperature",
+    "min_inlet_air": "temperature",
+    "max_supply": "temperature",
+    "max_case": "temperature",
+    "min_water_temperature": "temperature",
+    "air_delta_t": "temperature_difference",
+    "approach": "temperature_difference",
+    "airflow": "volume_flow",
+    "min_flow": "volume_flow",
+    "secondary_flow": "volume_flow",
+    "primary_flow": "volume_flow",
+    "pressure_drop_flow": "volume_flow",
+    "voltage": "voltage",
+    "output_voltage": "voltage",
+    "busbar_voltage": "voltage",
     "input_voltage": "voltage",
-    "current": "current", "breaker": "current", "busbar_rating": "current",
-    "pressure_drop": "pressure", "max_pressure": "pressure",
-    "volume": "volume", "reservoir": "volume",
+    "current": "current",
+    "breaker": "current",
+    "busbar_rating": "current",
+    "pressure_drop": "pressure",
+    "max_pressure": "pressure",
+    "volume": "volume",
+    "reservoir": "volume",
     "thermal_resistance": "thermal_resistance",
-    "liquid_fraction": "fraction", "power_factor": "fraction",
+    "liquid_fraction": "fraction",
+    "power_factor": "fraction",
     "hottest_chip_power": "power",
 }
-SKIP = {"slug", "manufacturer", "model", "kind", "source", "confidence", "provenance", "file",
-        "line", "interfaces"}
+SKIP = {
+    "slug",
+    "manufacturer",
+    "model",
+    "kind",
+    "source",
+    "confidence",
+    "provenance",
+    "file",
+    "line",
+    "interfaces",
+}
 
 
 def _show(name: str, value: Any) -> str:
@@ -60,9 +92,14 @@ def _lines(obj: Any, indent: str) -> list[str]:
         elif isinstance(value, tuple) and value and is_dataclass(value[0]):
             out.append(f"{indent}{f.name}:")
             for item in value:
-                out.append(f"{indent}  - " + "; ".join(
-                    f"{g.name} {_show(g.name, getattr(item, g.name))}" for g in fields(item)
-                    if getattr(item, g.name) not in (None, {}, ())))
+                out.append(
+                    f"{indent}  - "
+                    + "; ".join(
+                        f"{g.name} {_show(g.name, getattr(item, g.name))}"
+                        for g in fields(item)
+                        if getattr(item, g.name) not in (None, {}, ())
+                    )
+                )
         else:
             out.append(f"{indent}{f.name}: {_show(f.name, value)}")
     return out

@@ -44,24 +44,31 @@ def render_results(report: DesignReport) -> list[str]:
             for ident, p in res[kind].items():
                 currents = [f"{c:.1f}" for c in p["line_current_a"]] + [""] * 3
                 limit = p["limit_a"]
-                rows.append([
-                    ident, kind[:-1], "yes" if p["live"] else "no", f"{p['power_w'] / 1000:.2f}",
-                    *currents[:3], f"{p['neutral_current_a']:.1f}",
-                    f"{limit:.1f}" if limit is not None else "-",
-                ])
+                rows.append(
+                    [
+                        ident,
+                        kind[:-1],
+                        "yes" if p["live"] else "no",
+                        f"{p['power_w'] / 1000:.2f}",
+                        *currents[:3],
+                        f"{p['neutral_current_a']:.1f}",
+                        f"{limit:.1f}" if limit is not None else "-",
+                    ]
+                )
         lines += ["    " + row for row in _table(rows)]
         racks = ", ".join(f"{r} {v['power_w'] / 1000:.1f} kW" for r, v in res["racks"].items())
         lines.append(f"    racks: {racks}")
         for rack, bus in res["busbars"].items():
             cap = bus["capacity_w"]
             cap_text = f"{cap / 1000:.1f} kW" if cap is not None else "unknown"
-            lines.append(f"    busbar {rack}: {bus['load_w'] / 1000:.1f} kW on "
-                         f"{bus['live_shelf_psus']} shelf PSUs (capacity {cap_text})")
+            lines.append(
+                f"    busbar {rack}: {bus['load_w'] / 1000:.1f} kW on "
+                f"{bus['live_shelf_psus']} shelf PSUs (capacity {cap_text})"
+            )
     return lines
 
 
-def render_text(reports: Sequence[DesignReport], *, results: bool = False,
-                invalid: int = 0) -> str:
+def render_text(reports: Sequence[DesignReport], *, results: bool = False, invalid: int = 0) -> str:
     """Every finding of every design, a results table on request, and a summary line."""
     lines: list[str] = []
     counts: Counter[str] = Counter()
@@ -72,8 +79,9 @@ def render_text(reports: Sequence[DesignReport], *, results: bool = False,
         if results:
             lines.append(f"results for {_rel(report.file)} ({report.design.name}):")
             lines += render_results(report)
-    summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
-                        for s in ("error", "warning", "info"))
+    summary = ", ".join(
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
+    )
     n = len(reports) + invalid
     bad = f", {invalid} invalid" if invalid else ""
     lines.append(f"{n} design{'s' if n != 1 else ''} checked{bad}: {summary}")

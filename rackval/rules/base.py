@@ -186,8 +186,9 @@ def rule(
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
         summary, sections = parse_docstring(func.__doc__ or "")
-        RULES[rule_id] = Rule(rule_id, name, severity, func, per_scenario, tuple(needs),
-                              sections, summary)
+        RULES[rule_id] = Rule(
+            rule_id, name, severity, func, per_scenario, tuple(needs), sections, summary
+        )
         return func
 
     return register
@@ -209,9 +210,7 @@ def select_rules(
     """Rules whose IDs start with a selected prefix and with no ignored prefix."""
     select = [*select, *extend_select]
     ignore = list(ignore)
-    return [
-        r for r in RULES.values() if _matches(r.id, select) and not _matches(r.id, ignore)
-    ]
+    return [r for r in RULES.values() if _matches(r.id, select) and not _matches(r.id, ignore)]
 
 
 def figure(part: Any, dotted: str) -> Any:

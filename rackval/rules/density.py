@@ -12,8 +12,12 @@ from .base import Finding, Need, rule
 __all__ = ["rack_density"]
 
 
-@rule("RV-DEN-001", "rack-density", per_scenario=False,
-      needs=[Need("device", "power.max", when=lambda d: d.part.kind != "power-shelf")])
+@rule(
+    "RV-DEN-001",
+    "rack-density",
+    per_scenario=False,
+    needs=[Need("device", "power.max", when=lambda d: d.part.kind != "power-shelf")],
+)
 def rack_density(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack draws more power than the site allows per rack.
 

@@ -17,7 +17,11 @@ def render_rule_doc(r: Rule) -> str:
         f"{r.summary}",
         "",
         f"Default severity: **{r.severity}**. "
-        + ("Evaluated in every scenario." if r.per_scenario else "Evaluated once (normal operation)."),
+        + (
+            "Evaluated in every scenario."
+            if r.per_scenario
+            else "Evaluated once (normal operation)."
+        ),
         "",
     ]
     for section in SECTIONS:
@@ -25,8 +29,12 @@ def render_rule_doc(r: Rule) -> str:
         lines += [f"## {section}", "", text[:1].upper() + text[1:], ""]
     if r.needs:
         figures = ", ".join(f"`{n.figure}` ({n.role})" for n in r.needs)
-        lines += ["## Part figures needed", "", f"{figures}. Missing ones are reported as "
-                  "[RV-CAT-001](RV-CAT-001.md).", ""]
+        lines += [
+            "## Part figures needed",
+            "",
+            f"{figures}. Missing ones are reported as [RV-CAT-001](RV-CAT-001.md).",
+            "",
+        ]
     lines += [f"Test cases: `tests/rules/cases/{r.id}.yaml`.", ""]
     return "\n".join(lines)
 
@@ -40,8 +48,9 @@ def write_rule_docs(directory: Path) -> list[Path]:
         path.write_text(render_rule_doc(r), encoding="utf-8")
         written.append(path)
     index = ["# Rules", "", "| ID | name | severity | checks |", "|---|---|---|---|"]
-    index += [f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity} | {r.summary} |"
-              for r in RULES.values()]
+    index += [
+        f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity} | {r.summary} |" for r in RULES.values()
+    ]
     (directory / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     written.append(directory / "index.md")
     return written

@@ -120,10 +120,14 @@ def pdu_overload(design: Design, solution: Solution) -> Iterator[Finding]:
                 )
 
 
-@rule("RV-PWR-003", "psu-redundancy", needs=[
-    Need("device", "power.psus_required", when=_outlet_fed),
-    Need("device", "power.psu_rating", when=_outlet_fed),
-])
+@rule(
+    "RV-PWR-003",
+    "psu-redundancy",
+    needs=[
+        Need("device", "power.psus_required", when=_outlet_fed),
+        Need("device", "power.psu_rating", when=_outlet_fed),
+    ],
+)
 def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
     """A device has fewer live PSUs than it needs.
 
@@ -147,8 +151,12 @@ def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
             continue
         required = supply.required
         rating = device.part.power.psu_rating
-        if (required is None or supply.live_psus >= required) and rating and supply.power > 0 \
-                and supply.live_psus * rating < supply.power:
+        if (
+            (required is None or supply.live_psus >= required)
+            and rating
+            and supply.power > 0
+            and supply.live_psus * rating < supply.power
+        ):
             yield Finding.at(
                 device,
                 f"{supply.live_psus} live PSUs × {rating / 1000:.2f} kW = "
@@ -162,9 +170,11 @@ def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
             unplugged = f"; {supply.unplugged} not plugged in" if supply.unplugged else ""
             short = ""
             if rating and supply.live_psus and supply.live_psus * rating < supply.power:
-                short = (f"; {supply.live_psus} × {rating / 1000:.2f} kW = "
-                         f"{supply.live_psus * rating / 1000:.2f} kW cannot carry "
-                         f"{supply.power / 1000:.2f} kW")
+                short = (
+                    f"; {supply.live_psus} × {rating / 1000:.2f} kW = "
+                    f"{supply.live_psus * rating / 1000:.2f} kW cannot carry "
+                    f"{supply.power / 1000:.2f} kW"
+                )
             yield Finding.at(
                 device,
                 f"{supply.live_psus} of {supply.psus} PSUs live, {device.part.model} needs "
@@ -193,8 +203,10 @@ def phase_imbalance_rule(design: Design, solution: Solution) -> Iterator[Finding
     """
     limit = design.power.max_phase_imbalance
     panels = [(f, solution.power.feeds.get(f.id), f.breaker) for f in design.power.feeds]
-    panels += [(p, solution.power.pdus.get(p.id), p.part.pdu.current if p.part.pdu else None)
-               for p in design.pdus]
+    panels += [
+        (p, solution.power.pdus.get(p.id), p.part.pdu.current if p.part.pdu else None)
+        for p in design.pdus
+    ]
     for obj, load, rating in panels:
         if load is None or not load.live or len(load.line_current) != 3 or load.power <= 0:
             continue
@@ -218,8 +230,12 @@ def phase_imbalance_rule(design: Design, solution: Solution) -> Iterator[Finding
             )
 
 
-@rule("RV-PWR-005", "outlet-exhausted", per_scenario=False, needs=[
-    Need("device", "power.inlet", when=_outlet_fed)])
+@rule(
+    "RV-PWR-005",
+    "outlet-exhausted",
+    per_scenario=False,
+    needs=[Need("device", "power.inlet", when=_outlet_fed)],
+)
 def outlet_exhausted(design: Design, solution: Solution) -> Iterator[Finding]:
     """A PDU has too few outlets of the type its PSUs need.
 
@@ -246,8 +262,12 @@ def outlet_exhausted(design: Design, solution: Solution) -> Iterator[Finding]:
             )
 
 
-@rule("RV-PWR-006", "voltage-mismatch", per_scenario=False, needs=[
-    Need("device", "power.input_voltage", when=_outlet_fed)])
+@rule(
+    "RV-PWR-006",
+    "voltage-mismatch",
+    per_scenario=False,
+    needs=[Need("device", "power.input_voltage", when=_outlet_fed)],
+)
 def voltage_mismatch(design: Design, solution: Solution) -> Iterator[Finding]:
     """Outlet voltage is outside a PSU's input range, or a PDU does not fit its feed.
 
@@ -267,8 +287,9 @@ def voltage_mismatch(design: Design, solution: Solution) -> Iterator[Finding]:
         spec = pdu.part.pdu
         if spec is None:
             continue
-        if (spec.phases == 3) != (feed.phases == 3) or (spec.wiring == "wye" and
-                                                        feed.wiring == "delta"):
+        if (spec.phases == 3) != (feed.phases == 3) or (
+            spec.wiring == "wye" and feed.wiring == "delta"
+        ):
             yield Finding.at(
                 pdu,
                 f"{pdu.part.model} is {spec.phases}-phase {spec.wiring}, feed {feed.id} is "
@@ -316,10 +337,14 @@ def upstream_overload(design: Design, solution: Solution) -> Iterator[Finding]:
             )
 
 
-@rule("RV-PWR-008", "busbar-overload", needs=[
-    Need("device", "power_shelf.psu_rating", when=lambda d: d.part.kind == "power-shelf"),
-    Need("rack", "rack.busbar_rating", when=_has_busbar_load),
-])
+@rule(
+    "RV-PWR-008",
+    "busbar-overload",
+    needs=[
+        Need("device", "power_shelf.psu_rating", when=lambda d: d.part.kind == "power-shelf"),
+        Need("rack", "rack.busbar_rating", when=_has_busbar_load),
+    ],
+)
 def busbar_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack busbar carries more than its power shelves or its rating allow.
 
@@ -360,4 +385,3 @@ def busbar_overload(design: Design, solution: Solution) -> Iterator[Finding]:
                 value=bus.current,
                 limit=rating,
             )
-

@@ -167,9 +167,10 @@ def _interleaved(banks: list) -> list:
 class _OutletPool:
     """Free outlets of one PDU, handed out bank by bank in rotation.
 
-    Banks are visited with the lines interleaved. Banks that list their outlets give from their own; banks without an outlet list
-    (datasheets that state banks but not which outlets sit on them) give from the
-    PDU's total. A PDU with no bank map rotates over its lines.
+    Banks are visited with the lines interleaved. Banks that list their outlets give
+    from their own; banks without an outlet list (datasheets that state banks but not
+    which outlets sit on them) give from the PDU's total. A PDU with no bank map rotates
+    over its lines.
     """
 
     def __init__(self, pdu: RackPdu) -> None:
@@ -198,7 +199,8 @@ class _OutletPool:
             self.turn += 1
             return index, None, self._take_from(self.free, outlet_type)
         candidates = [
-            k for k in ((self.turn + j) % len(self.banks) for j in range(len(self.banks)))
+            k
+            for k in ((self.turn + j) % len(self.banks) for j in range(len(self.banks)))
             if line is None or self.banks[k].line == line
         ]
         for k in candidates:
@@ -289,8 +291,9 @@ def solve_power(
         )
         unplugged = sum(1 for lk in links if lk.pdu is None)
         if not live or power <= 0.0:
-            return DeviceSupply(device.id, 0.0 if not live else power, n, len(live), required,
-                                0.0, unplugged)
+            return DeviceSupply(
+                device.id, 0.0 if not live else power, n, len(live), required, 0.0, unplugged
+            )
         share = power / len(live)
         pf = device.part.power.power_factor or 1.0
         q_share = share * math.tan(math.acos(pf))
@@ -319,8 +322,11 @@ def solve_power(
             busbars[rack.id] = bus
             per_psu = busbar_load / bus.live_psus if bus.live_psus else 0.0
             for shelf in shelves:
-                live_links = [lk for lk in conn.links.get(shelf.id, [])
-                              if lk.pdu is not None and live_pdu.get(lk.pdu, False)]
+                live_links = [
+                    lk
+                    for lk in conn.links.get(shelf.id, [])
+                    if lk.pdu is not None and live_pdu.get(lk.pdu, False)
+                ]
                 devices[shelf.id] = place(shelf, per_psu * len(live_links))
             for device in busbar_fed:
                 power = (device_power(device, load) or 0.0) if bus.live_psus else 0.0
@@ -332,7 +338,17 @@ def solve_power(
     rows: list[tuple[str, str, str, float, list[float], list[float], bool]] = []
     for pid, pdu in pdus.items():
         feed = feeds[pdu.feed]
-        rows.append(("pdu", pid, _pdu_wiring(pdu, feed.wiring), feed.voltage, pdu_p[pid], pdu_q[pid], live_pdu[pid]))
+        rows.append(
+            (
+                "pdu",
+                pid,
+                _pdu_wiring(pdu, feed.wiring),
+                feed.voltage,
+                pdu_p[pid],
+                pdu_q[pid],
+                live_pdu[pid],
+            )
+        )
     feed_p: dict[str, list[float]] = {fid: [0.0, 0.0, 0.0] for fid in feeds}
     feed_q: dict[str, list[float]] = {fid: [0.0, 0.0, 0.0] for fid in feeds}
     for pid, pdu in pdus.items():
@@ -345,28 +361,48 @@ def solve_power(
         if len(wirings) > 1:
             mixed.add(fid)  # wye and delta PDUs on one feed: summed after the kernel call
         wiring = wirings.pop() if len(wirings) == 1 else feed.wiring
-        rows.append(("feed", fid, wiring, feed.voltage, feed_p[fid], feed_q[fid],
-                     fid not in scenario.dead_feeds))
+        rows.append(
+            (
+                "feed",
+                fid,
+                wiring,
+                feed.voltage,
+                feed_p[fid],
+                feed_q[fid],
+                fid not in scenario.dead_feeds,
+            )
+        )
     for (pid, bank_name), (p, q) in bank_pq.items():
         pdu = pdus[pid]
         feed = feeds[pdu.feed]
         voltage = outlet_voltage(feed.voltage, pdu.part.pdu.wiring)
-        rows.append(("bank", f"{pid}/{bank_name}", "single", voltage, [p, 0.0, 0.0],
-                     [q, 0.0, 0.0], live_pdu[pid]))
+        rows.append(
+            (
+                "bank",
+                f"{pid}/{bank_name}",
+                "single",
+                voltage,
+                [p, 0.0, 0.0],
+                [q, 0.0, 0.0],
+                live_pdu[pid],
+            )
+        )
 
     panels = _currents(rows)
     pdu_loads = {r.id: r for r in panels if r.kind == "pdu"}
     feed_loads = {r.id: r for r in panels if r.kind == "feed"}
     for fid in mixed:
-        feed_loads[fid] = _bounded_sum(feed_loads[fid], [pdu_loads[p] for p in pdus
-                                                         if pdus[p].feed == fid])
+        feed_loads[fid] = _bounded_sum(
+            feed_loads[fid], [pdu_loads[p] for p in pdus if pdus[p].feed == fid]
+        )
     bank_loads = {tuple(r.id.split("/", 1)): r for r in panels if r.kind == "bank"}
     upstream: dict[str, float] = {u.id: 0.0 for u in design.power.upstream}
     for fid, feed in feeds.items():
         if feed.upstream in upstream:
             upstream[feed.upstream] += feed_loads[fid].power
-    return PowerSolution(scenario, load, feed_loads, pdu_loads, bank_loads, devices, racks,
-                         upstream, busbars, conn)
+    return PowerSolution(
+        scenario, load, feed_loads, pdu_loads, bank_loads, devices, racks, upstream, busbars, conn
+    )
 
 
 def _pdu_wiring(pdu: RackPdu, feed_wiring: str) -> str:
@@ -379,10 +415,21 @@ def _bounded_sum(feed: PanelLoad, parts: list[PanelLoad]) -> PanelLoad:
     Without the phasors, |ΣI| ≤ Σ|I| (triangle inequality) gives an upper bound, which
     is what a capacity check needs.
     """
-    lines = tuple(sum(p.line_current[k] for p in parts if len(p.line_current) > k)
-                  for k in range(3))
-    return PanelLoad(feed.id, feed.kind, "mixed", feed.voltage, feed.power, feed.apparent,
-                     feed.line_power, lines, sum(p.neutral_current for p in parts), feed.live)
+    lines = tuple(
+        sum(p.line_current[k] for p in parts if len(p.line_current) > k) for k in range(3)
+    )
+    return PanelLoad(
+        feed.id,
+        feed.kind,
+        "mixed",
+        feed.voltage,
+        feed.power,
+        feed.apparent,
+        feed.line_power,
+        lines,
+        sum(p.neutral_current for p in parts),
+        feed.live,
+    )
 
 
 def _busbar(
@@ -404,13 +451,21 @@ def _busbar(
         capacity = None if rating is None or capacity is None else capacity + n_live * rating
     voltage = rack.part.rack.busbar_voltage if rack.part.rack else None
     if voltage is None:
-        voltage = next((s.part.power_shelf.output_voltage for s in shelves
-                        if s.part.power_shelf and s.part.power_shelf.output_voltage), None)
+        voltage = next(
+            (
+                s.part.power_shelf.output_voltage
+                for s in shelves
+                if s.part.power_shelf and s.part.power_shelf.output_voltage
+            ),
+            None,
+        )
     current = busbar_load / voltage if voltage else None
     return BusbarLoad(rack.id, busbar_load, live, capacity, voltage, current)
 
 
-def _currents(rows: list[tuple[str, str, str, float, list[float], list[float], bool]]) -> list[PanelLoad]:
+def _currents(
+    rows: list[tuple[str, str, str, float, list[float], list[float], bool]],
+) -> list[PanelLoad]:
     n = len(rows)
     if n == 0:
         return []
@@ -435,17 +490,18 @@ def _currents(rows: list[tuple[str, str, str, float, list[float], list[float], b
         branches = 1 if wire == "single" else 3
         real = float(sum(power[3 * i : 3 * i + 3]))
         apparent = float(sum(math.hypot(a, b) for a, b in zip(p, q, strict=True)))
-        out.append(PanelLoad(
-            id=ident,
-            kind=kind,
-            wiring=wire,
-            voltage=volts,
-            power=real,
-            apparent=apparent,
-            line_power=tuple(float(x) for x in power[3 * i : 3 * i + branches]),
-            line_current=tuple(float(x) for x in line[3 * i : 3 * i + branches]),
-            neutral_current=float(neutral[i]),
-            live=live,
-        ))
+        out.append(
+            PanelLoad(
+                id=ident,
+                kind=kind,
+                wiring=wire,
+                voltage=volts,
+                power=real,
+                apparent=apparent,
+                line_power=tuple(float(x) for x in power[3 * i : 3 * i + branches]),
+                line_current=tuple(float(x) for x in line[3 * i : 3 * i + branches]),
+                neutral_current=float(neutral[i]),
+                live=live,
+            )
+        )
     return out
-

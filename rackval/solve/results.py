@@ -56,8 +56,7 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         if (s := power.devices.get(d.id)) is not None
     }
     upstream = {
-        u.id: {"power_w": round(power.upstream.get(u.id, 0.0), 3),
-               "capacity_w": u.capacity}
+        u.id: {"power_w": round(power.upstream.get(u.id, 0.0), 3), "capacity_w": u.capacity}
         for u in design.power.upstream
     }
     busbars = {

@@ -54,7 +54,9 @@ def _feed_lost(design: Design, side: str) -> Scenario | SkippedScenario:
 
 def _upstream_lost(design: Design, upstream: str) -> Scenario | SkippedScenario:
     if upstream not in {u.id for u in design.power.upstream}:
-        return SkippedScenario(f"upstream-lost:{upstream}", f"no upstream '{upstream}' in the design")
+        return SkippedScenario(
+            f"upstream-lost:{upstream}", f"no upstream '{upstream}' in the design"
+        )
     dead = frozenset(f.id for f in design.power.feeds if f.upstream == upstream)
     return Scenario(f"upstream-lost:{upstream}", dead_feeds=dead)
 
@@ -83,7 +85,9 @@ def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
     return builders[kind](design, target)
 
 
-def scenarios_for(design: Design, selection: str | list[str] = "n-1") -> list[Scenario | SkippedScenario]:
+def scenarios_for(
+    design: Design, selection: str | list[str] = "n-1"
+) -> list[Scenario | SkippedScenario]:
     """Scenarios to run.
 
     ``normal``: only normal operation. ``n-1`` (default): normal, each feed side lost,

@@ -35,7 +35,10 @@ def run(path: Path, *args: str) -> subprocess.CompletedProcess:
     env.pop("RACKVAL_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "rackval", "validate", str(path), *args],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -53,26 +56,55 @@ def test_base_is_valid(tmp_path):
 CASES = {
     # name: (text, line, expected words in the message)
     "malformed-yaml": (BASE.replace("  - id: r01\n", "  - id: [r01\n"), 9, ["malformed YAML"]),
-    "duplicate-key": (BASE.replace("name: bad-input-base\n", "name: a\nname: b\n"), 3,
-                      ["duplicate key", "name"]),
-    "unknown-key": (BASE.replace("    part: apc-ar3357\n", "    part: apc-ar3357\n    colour: red\n"),
-                    10, ["unknown key 'colour'", "racks[0].colour"]),
+    "duplicate-key": (
+        BASE.replace("name: bad-input-base\n", "name: a\nname: b\n"),
+        3,
+        ["duplicate key", "name"],
+    ),
+    "unknown-key": (
+        BASE.replace("    part: apc-ar3357\n", "    part: apc-ar3357\n    colour: red\n"),
+        10,
+        ["unknown key 'colour'", "racks[0].colour"],
+    ),
     "misspelt-key": (BASE.replace("    pdus:\n", "    pdu:\n"), 10, ["did you mean 'pdus'"]),
-    "unknown-part": (BASE.replace("nvidia-dgx-h100", "nvidia-dgx-h10"), 14,
-                     ["unknown part 'nvidia-dgx-h10'", "did you mean", "nvidia-dgx-h100"]),
-    "wrong-unit": (BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: 60 V}\n    - {id: B1"), 5,
-                   ["power.feeds[A1].breaker", "current"]),
-    "negative-value": (BASE.replace("voltage: 415 V, phases: 3, wiring: wye, breaker: 60 A}\n    - {id: B1",
-                                    "voltage: -415 V, phases: 3, wiring: wye, breaker: 60 A}\n    - {id: B1"),
-                       5, ["power.feeds[A1].voltage", "negative"]),
-    "nan-value": (BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: nan A}\n    - {id: B1"), 5,
-                  ["power.feeds[A1].breaker"]),
-    "inf-value": (BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: inf A}\n    - {id: B1"), 5,
-                  ["power.feeds[A1].breaker"]),
-    "dangling-reference": (BASE.replace("feed: B1}", "feed: B9}"), 12,
-                           ["feed 'B9' is not defined", "power.feeds", ":4:"]),
-    "duplicate-id": (BASE.replace("{id: r01-pdu-b,", "{id: r01-pdu-a,"), 12,
-                     ["id 'r01-pdu-a' is used twice", ":11:"]),
+    "unknown-part": (
+        BASE.replace("nvidia-dgx-h100", "nvidia-dgx-h10"),
+        14,
+        ["unknown part 'nvidia-dgx-h10'", "did you mean", "nvidia-dgx-h100"],
+    ),
+    "wrong-unit": (
+        BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: 60 V}\n    - {id: B1"),
+        5,
+        ["power.feeds[A1].breaker", "current"],
+    ),
+    "negative-value": (
+        BASE.replace(
+            "voltage: 415 V, phases: 3, wiring: wye, breaker: 60 A}\n    - {id: B1",
+            "voltage: -415 V, phases: 3, wiring: wye, breaker: 60 A}\n    - {id: B1",
+        ),
+        5,
+        ["power.feeds[A1].voltage", "negative"],
+    ),
+    "nan-value": (
+        BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: nan A}\n    - {id: B1"),
+        5,
+        ["power.feeds[A1].breaker"],
+    ),
+    "inf-value": (
+        BASE.replace("breaker: 60 A}\n    - {id: B1", "breaker: inf A}\n    - {id: B1"),
+        5,
+        ["power.feeds[A1].breaker"],
+    ),
+    "dangling-reference": (
+        BASE.replace("feed: B1}", "feed: B9}"),
+        12,
+        ["feed 'B9' is not defined", "power.feeds", ":4:"],
+    ),
+    "duplicate-id": (
+        BASE.replace("{id: r01-pdu-b,", "{id: r01-pdu-a,"),
+        12,
+        ["id 'r01-pdu-a' is used twice", ":11:"],
+    ),
     "bad-count": (BASE.replace("u: 3}", "u: 3, count: 0}"), 14, ["racks[0].devices[0].count"]),
 }
 

@@ -60,7 +60,7 @@ def test_json_has_findings_and_results():
     assert design["scenarios"] == ["normal", "feed-lost:A", "feed-lost:B"]
     finding = next(f for f in design["findings"] if f["rule"] == "RV-PWR-001")
     assert finding["line"] > 0 and finding["file"].endswith("dgx-b200-failover.yaml")
-    assert finding["value"] == pytest.approx(57_200 / (3 ** 0.5 * 415))
+    assert finding["value"] == pytest.approx(57_200 / (3**0.5 * 415))
     results = design["results"]["feed-lost:A"]
     assert results["feeds"]["A1"]["live"] is False
     assert results["feeds"]["B1"]["line_current_a"] == pytest.approx([79.58] * 3, abs=0.01)
@@ -81,8 +81,11 @@ def test_results_table():
 
 
 def test_named_scenarios():
-    doc = json.loads(invoke("validate", FAILOVER, "--format", "json",
-                            "--scenarios", "normal,pdu-lost:r01-pdu-a").output)
+    doc = json.loads(
+        invoke(
+            "validate", FAILOVER, "--format", "json", "--scenarios", "normal,pdu-lost:r01-pdu-a"
+        ).output
+    )
     assert doc["designs"][0]["scenarios"] == ["normal", "pdu-lost:r01-pdu-a"]
 
 
@@ -123,8 +126,14 @@ def test_schema_command():
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rackval", *args], capture_output=True,
-                          text=True, env={**os.environ, **env}, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "rackval", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_version():
@@ -143,29 +152,37 @@ def test_stdout_has_results_only_and_errors_go_to_stderr(tmp_path):
 
 
 def test_internal_error_is_one_line_and_debug_shows_traceback(tmp_path, monkeypatch):
-    # a catalog directory that is a file makes loading fail inside rackval
-    script = ("import rackval.validate as v\n"
-              "def boom(*a, **k):\n    raise RuntimeError('kaboom')\n"
-              "v.validate_design = boom\n"
-              "import rackval.cli as c\nc.main(['validate', %r])\n" % CLEAN)
+    # a bug inside rackval (simulated by replacing validate_design) must not leak a traceback
+    script = (
+        "import rackval.validate as v\n"
+        "def boom(*a, **k):\n    raise RuntimeError('kaboom')\n"
+        "v.validate_design = boom\n"
+        f"import rackval.cli as c\nc.main(['validate', {CLEAN!r}])\n"
+    )
     plain = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert plain.returncode == 2
     assert plain.stderr.strip().count("\n") == 0
     assert "internal error: RuntimeError: kaboom" in plain.stderr
-    debug = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                           env={**os.environ, "RACKVAL_DEBUG": "1"})
+    debug = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RACKVAL_DEBUG": "1"},
+    )
     assert debug.returncode == 2 and "Traceback" in debug.stderr
 
 
 def test_include_merges_files(tmp_path):
     (tmp_path / "power.yaml").write_text(
         "power:\n  feeds:\n    - {id: A1, side: A, voltage: 415 V, breaker: 60 A}\n"
-        "    - {id: B1, side: B, voltage: 415 V, breaker: 60 A}\n")
+        "    - {id: B1, side: B, voltage: 415 V, breaker: 60 A}\n"
+    )
     (tmp_path / "racks").mkdir()
     (tmp_path / "racks" / "r01.yaml").write_text(
         "racks:\n  - id: r01\n    part: apc-ar3357\n    pdus:\n"
         "      - {id: pa, part: raritan-px3-5878i2r-p1q1r1a5d5, feed: A1}\n"
-        "      - {id: pb, part: raritan-px3-5878i2r-p1q1r1a5d5, feed: B9}\n")
+        "      - {id: pb, part: raritan-px3-5878i2r-p1q1r1a5d5, feed: B9}\n"
+    )
     main = tmp_path / "site.yaml"
     main.write_text("rackval: 1\nname: split\ninclude: [power.yaml, racks/*.yaml]\n")
     result = run("validate", str(main))
@@ -173,7 +190,8 @@ def test_include_merges_files(tmp_path):
     # the dangling reference is reported in the included file, naming where feeds live
     assert "r01.yaml:6:" in result.stderr and "power.yaml:2:" in result.stderr
     (tmp_path / "racks" / "r01.yaml").write_text(
-        (tmp_path / "racks" / "r01.yaml").read_text().replace("B9", "B1"))
+        (tmp_path / "racks" / "r01.yaml").read_text().replace("B9", "B1")
+    )
     ok = run("validate", str(tmp_path))  # a directory: included fragments are not run alone
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "1 design checked" in ok.stdout

@@ -34,8 +34,9 @@ def test_rule_case(rule_id, case, tmp_path):
     else:
         design = ROOT / case["design"]
     select = tuple(case.get("select", [rule_id]))
-    report = validate(design, select=select, scenarios=case.get("scenarios", "n-1"),
-                      load=case.get("load", "max"))
+    report = validate(
+        design, select=select, scenarios=case.get("scenarios", "n-1"), load=case.get("load", "max")
+    )
     got = sorted((f.rule, f.scenario, f.path) for f in report.findings if f.rule == rule_id)
     want = sorted((e["rule"], e.get("scenario", "normal"), e["path"]) for e in case["expect"])
     assert got == want, "\n".join(str(f) for f in report.findings)

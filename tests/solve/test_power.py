@@ -58,7 +58,8 @@ parts:
       kind: other
       source: "test fixture: a 1 kW load with one C20 inlet"
       depth: 500 mm
-      power: {max: 1 kW, psus: 1, psus_required: 1, inlet: iec-60320-c20, input_voltage: [200 V, 415 V]}
+      power: {max: 1 kW, psus: 1, psus_required: 1, inlet: iec-60320-c20,
+              input_voltage: [200 V, 415 V]}
   - manufacturer: Test
     model: Load 2 PSU
     slug: test-load-2psu
@@ -67,7 +68,8 @@ parts:
       kind: other
       source: "test fixture: a 6 kW load with two C20 inlets, one required"
       depth: 500 mm
-      power: {max: 6 kW, psus: 2, psus_required: 1, inlet: iec-60320-c20, input_voltage: [200 V, 240 V]}
+      power: {max: 6 kW, psus: 2, psus_required: 1, inlet: iec-60320-c20,
+              input_voltage: [200 V, 240 V]}
 """
 
 
@@ -81,8 +83,10 @@ def devices(phase: str, kw: int, start_u: int) -> str:
     """``kw`` one-kilowatt loads pinned to ``phase``."""
     if kw == 0:
         return ""
-    return (f"      - {{id: d-{phase}-01, part: test-load-1kw, u: {start_u}, count: {kw}, "
-            f"phase: {phase}}}\n")
+    return (
+        f"      - {{id: d-{phase}-01, part: test-load-1kw, u: {start_u}, count: {kw}, "
+        f"phase: {phase}}}\n"
+    )
 
 
 def test_balanced_feed_capacity_18_4_kw():
@@ -94,7 +98,9 @@ def test_delta_10_5_0_kw_line_currents(tmp_path):
     # Delta at 415 V, PF 1: I_AB = 10,000/415 = 24.10 A ∠30°, I_BC = 5,000/415 = 12.05 A ∠−90°,
     # I_CA = 0.  I_A = |I_AB − I_CA| = 24.10 A;  I_C = |I_CA − I_BC| = 12.05 A;
     # I_B = |I_BC − I_AB| = √(12.05² + 24.10² − 2·12.05·24.10·cos 120°) = √1016 = 31.88 A.
-    d = design(tmp_path, f"""
+    d = design(
+        tmp_path,
+        f"""
 power:
   feeds: [{{id: F, side: A, voltage: 415 V, phases: 3, wiring: delta, breaker: 60 A}}]
 racks:
@@ -102,7 +108,8 @@ racks:
     part: apc-ar3357
     pdus: [{{id: p, part: test-delta-pdu, feed: F}}]
     devices:
-{devices("L1-L2", 10, 1)}{devices("L2-L3", 5, 20)}""")
+{devices("L1-L2", 10, 1)}{devices("L2-L3", 5, 20)}""",
+    )
     sol = solve_power(d, NORMAL)
     assert sol.pdus["p"].line_current == pytest.approx((24.096, 31.877, 12.048), abs=1e-3)
     assert sol.feeds["F"].line_current == pytest.approx((24.096, 31.877, 12.048), abs=1e-3)
@@ -114,7 +121,9 @@ def test_wye_neutral_current(tmp_path):
     # Wye at 400 V: V_LN = 400/√3 = 230.94 V.  3 kW on L1 → 12.99 A ∠0°, 2 kW on L2 →
     # 8.66 A ∠−120°, L3 empty.  Neutral = |12.99 + 8.66∠−120°|
     # = √(12.99² + 8.66² − 12.99·8.66) = √(168.75 + 75.00 − 112.50) = √131.25 = 11.46 A.
-    d = design(tmp_path, f"""
+    d = design(
+        tmp_path,
+        f"""
 power:
   feeds: [{{id: F, side: A, voltage: 400 V, phases: 3, wiring: wye, breaker: 32 A}}]
 racks:
@@ -122,7 +131,8 @@ racks:
     part: apc-ar3357
     pdus: [{{id: p, part: test-wye-pdu, feed: F}}]
     devices:
-{devices("L1", 3, 1)}{devices("L2", 2, 10)}""")
+{devices("L1", 3, 1)}{devices("L2", 2, 10)}""",
+    )
     sol = solve_power(d, NORMAL)
     v_ln = 400 / math.sqrt(3)
     assert sol.pdus["p"].line_current == pytest.approx((3000 / v_ln, 2000 / v_ln, 0.0))
@@ -185,8 +195,12 @@ def test_psus_on_one_feed_side(design_file, device, psus, required, live_on_one_
 def test_dgx_h100_4_plus_2_on_two_sides_is_short(tmp_path):
     # DGX H100: 6 PSUs, 4 required.  On an A/B pair the PSUs alternate 3 + 3; with side A
     # lost 3 remain < 4.  On three sides (designs/dgx-h100-pair.yaml) 2 + 2 + 2: 4 remain.
-    d = design(tmp_path, AB.replace("test-load-2psu", "nvidia-dgx-h100").replace(
-        "test-wye-pdu", "raritan-px3-5878i2r-p1q1r1a5d5"))
+    d = design(
+        tmp_path,
+        AB.replace("test-load-2psu", "nvidia-dgx-h100").replace(
+            "test-wye-pdu", "raritan-px3-5878i2r-p1q1r1a5d5"
+        ),
+    )
     lost = solve_power(d, parse_scenario(d, "feed-lost:A"))
     assert (lost.devices["n1"].live_psus, lost.devices["n1"].required) == (3, 4)
     pair = load_design(ROOT / "designs/dgx-h100-pair.yaml")
