@@ -118,6 +118,8 @@ def _check_alias_expansion(yaml: YAML, text: str, path: Path) -> None:
                 )
     except MarkedYAMLError as exc:
         raise _yaml_error(path, exc) from None
+    except YAMLError as exc:  # e.g. ReaderError: control characters in the text
+        raise _error(path, f"malformed YAML: {exc}") from None
 
 
 def _yaml_error(path: Path, exc: MarkedYAMLError) -> DesignError:

@@ -110,15 +110,39 @@ _PYDANTIC_HINTS = {
 }
 
 
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> FieldPath:
+    """The part of a pydantic error location that names fields of the input.
+
+    Union members add their type names to the location (``str``, ``float``,
+    ``tuple[...]``); they are dropped by following the location through the data.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node:
+            # a missing field is named in the location but absent from the data
+            if part.isidentifier() and "[" not in part and part not in _UNION_TAGS:
+                path.append(part)
+                node = None
+    return tuple(path)
+
+
+_UNION_TAGS = {"str", "int", "float", "bool", "list", "dict", "tuple", "none"}
+
+
 def _schema_errors(exc: ValidationError, loaded: LoadedDesign) -> list[DesignError]:
     errors: list[DesignError] = []
     seen: set[tuple[FieldPath, str]] = set()
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        # union members add type names to loc (e.g. 'str', 'float'); drop them
-        loc = tuple(p for p in loc if p not in ("str", "float", "int", "function-after"))
+        loc = _data_path(loaded.data, err["loc"])
         kind = err["type"]
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and loc:
             key = str(loc[-1])
             holder = _model_at(s.DesignSchema, loc)
             allowed = _field_names(holder) if holder else []
@@ -126,7 +150,7 @@ def _schema_errors(exc: ValidationError, loaded: LoadedDesign) -> list[DesignErr
             hint = f"; did you mean '{close[0]}'?" if close else ""
             options = f" (allowed: {', '.join(sorted(allowed))})" if allowed and not close else ""
             message = f"unknown key '{key}'{hint}{options}"
-        elif kind == "missing":
+        elif kind == "missing" and loc:
             message = f"'{loc[-1]}' is required here"
             loc_for_place = loc[:-1]
             if (loc_for_place, message) in seen:
