@@ -86,11 +86,13 @@ def test_random_text_never_crashes(tmp_path, text):
         "rackval: 1\n",
         "rackval: 2\nname: x\n",
         "rackval: 1\nname: x\nracks: 5\n",
-        "rackval: 1\nname: x\nracks: [{id: r, part: apc-ar3357, devices: [{id: d, part: nvidia-dgx-h100, u: 99999999999999999999}]}]\n",
+        "rackval: 1\nname: x\nracks: [{id: r, part: apc-ar3357, devices: "
+        "[{id: d, part: nvidia-dgx-h100, u: 99999999999999999999}]}]\n",
         "rackval: 1\nname: x\n!!python/object:os.system {}\n",
         "rackval: 1\nname: !!binary aGVsbG8=\n",
         "\ufeffrackval: 1\nname: bom\n",
-        "rackval: 1\nname: x\npower: {feeds: [{id: A, side: A, voltage: 1e400 V, breaker: 60 A}]}\n",
+        "rackval: 1\nname: x\npower: {feeds: [{id: A, side: A, voltage: 1e400 V, "
+        "breaker: 60 A}]}\n",
     ],
 )
 def test_odd_documents(tmp_path, text):
