@@ -25,6 +25,7 @@ extensions = [
     Extension(
         "rackval._thermal",
         ["rackval/_thermal.pyx"],
+        depends=["rackval/_hydraulics.pxi", "rackval/_heat.pxi"],
         extra_compile_args=extra_compile_args,
     ),
 ]

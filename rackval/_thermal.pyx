@@ -204,3 +204,10 @@ def phase_currents(const double[::1] branch_power, const double[::1] power_facto
                 break
 
     return line, neutral, status, bad
+
+
+# --- further kernel sections, one file each (Cython textual includes) ----------
+# Hydraulics (GGA with sparse Cholesky): status codes 10-29.
+include "_hydraulics.pxi"
+# Heat: advection in the loop and implicit-Euler transients: status codes 30-49.
+include "_heat.pxi"

@@ -1,0 +1,1 @@
+# Heat section of rackval._thermal (included by _thermal.pyx).

@@ -1,0 +1,1 @@
+# Hydraulics section of rackval._thermal (included by _thermal.pyx).
