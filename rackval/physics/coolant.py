@@ -10,8 +10,8 @@ Between grid rows, density, heat capacity and conductivity are interpolated line
 in temperature, viscosity linearly in ln μ (viscosity of a liquid falls roughly
 exponentially with temperature, Andrade's relation ln μ ≈ A + B/T, so ln μ is nearly
 linear over 1 K). Against CoolProp at the grid midpoints, where linear interpolation
-errs most, the largest relative error is 1e-4 for viscosity and 1e-5 for the other
-properties (recorded per fluid in the table as ``max_interpolation_error``). A cubic
+errs most, the largest relative error is 1.0e-4 for viscosity and 1.3e-5 for the
+other properties (recorded per fluid in the table as ``max_interpolation_error``). A cubic
 spline would be more accurate still, but needs a solver or SciPy at run time and can
 overshoot; the error of the linear form is already below the spread of the property
 correlations themselves.
