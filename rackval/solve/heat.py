@@ -1,4 +1,4 @@
-"""Coolant temperatures in a loop network: steady advection and ride-through transients.
+r"""Coolant temperatures in a loop network: steady advection and ride-through transients.
 
 A thin wrapper over :func:`rackval._thermal.solve_advection` and
 :func:`rackval._thermal.step_transient`. It checks shapes and values once in Python,
@@ -11,8 +11,8 @@ Steady state (:func:`steady_temperatures`) — the network is the hydraulic grap
 (positive from ``link_from`` to ``link_to``). Along its flow, link ``k`` maps its inlet
 to its outlet temperature
 
-.. math:: T_{out} = (1 - \\varphi_k)\\,T_{in} + \\varphi_k\\,T_{sink,k}
-          + \\frac{P_k}{\\rho c_p |Q_k|}
+.. math:: T_{out} = (1 - \varphi_k)\,T_{in} + \varphi_k\,T_{sink,k}
+          + \frac{P_k}{\rho c_p |Q_k|}
 
 (a pipe: ``φ = 0, P = 0``; a cold plate: ``P > 0``; a CDU heat exchanger:
 ``φ = ε·C_min/C_hot`` with ε from ε-NTU and ``T_sink`` the facility-water supply), and
@@ -78,17 +78,17 @@ class SteadyTemperatures:
 
     @property
     def heat_in(self) -> float:
-        """Total heat put into the coolant. [W]"""
+        """Total heat put into the coolant [W]."""
         return float(np.sum(self.heat_added))
 
     @property
     def heat_rejected(self) -> float:
-        """Total heat the heat exchangers remove. [W]"""
+        """Total heat the heat exchangers remove [W]."""
         return float(np.sum(self.heat_removed))
 
     @property
     def energy_imbalance(self) -> float:
-        """Heat in minus heat rejected; 0 up to rounding when flows conserve mass. [W]"""
+        """Heat in minus heat rejected [W]; 0 up to rounding when flows conserve mass."""
         return self.heat_in - self.heat_rejected
 
 

@@ -8,6 +8,7 @@ solve, orientation symmetry, linearity in the heat.
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from reference_heat import advection_reference, cdu_loop, random_loop_network
 
 from rackval import _thermal
 from rackval.errors import SolverError
+from rackval.solve import heat as heat_module
 from rackval.solve.heat import SteadyTemperatures, steady_temperatures
 
 WATER_RHO, WATER_CP = 1000.0, 4180.0  # ρ c_p = 4.18 MJ/(m³·K), round numbers for hand work
@@ -70,6 +72,12 @@ def network(links, n, **extra):
         "sink": sink.astype(float),
         **extra,
     }
+
+
+def test_docstring_examples_run():
+    # pyproject has no --doctest-modules: the examples (one loop, the §3 bound) run here.
+    result = doctest.testmod(heat_module)
+    assert result.failed == 0 and result.attempted >= 4
 
 
 def test_status_codes_are_in_the_heat_range_and_distinct():
@@ -310,9 +318,14 @@ def test_explicit_zero_flow_threshold():
     assert not solve(net).no_flow.any()
     args = [net[k] for k in ("n", "link_from", "link_to", "flow")]
     cut = steady_temperatures(
-        *args, WATER_RHO, WATER_CP, heat=net["heat"], rejection=net["rejection"],
-        sink_temperature=net["sink"], zero_flow=1e-5,
-    )  # fmt: skip
+        *args,
+        WATER_RHO,
+        WATER_CP,
+        heat=net["heat"],
+        rejection=net["rejection"],
+        sink_temperature=net["sink"],
+        zero_flow=1e-5,
+    )
     assert cut.no_flow.tolist() == [False] * 4 + [True]
     # Dropping a real flow breaks mass balance by that flow (1e-6 of 2.5e-3 m³/s), so
     # the energy balance closes only to about that fraction.
