@@ -84,6 +84,13 @@ cdef double _GRAVITY = 9.80665                   # [m/s^2]
 cdef double _EPANET_CBIG = 1.0e8                 # head-loss gradient of a closed link [ft/cfs]
 cdef double _EPANET_RQTOL = 1.0e-7               # smallest head-loss gradient [ft/cfs]
 cdef double _EPANET_HTOL = 0.0005                # head tolerance of status checks [ft]
+# Below q_min = _QMIN_REL * (largest link flow of the previous iterate), resistances and
+# power-curve pumps follow the chord of their law, h = k q_min Q (EPANET's "linear head
+# loss function for small gradient", hydcoeffs.c, with the threshold scaled to the
+# network's flow).  EPANET's fixed RQtol lets a dead-end link take P up to 1e7 cfs/ft,
+# and one ulp of pressure then moves ~1e-9 m^3/s: a noise floor above the 1e-6 relative
+# flow change asked here.  Only flows below 1e-6 of the largest one are affected.
+cdef double _QMIN_REL = 1.0e-6
 cdef Py_ssize_t _CHECK_FREQ = 2                  # status checks every 2 trials ...
 cdef Py_ssize_t _MAX_CHECK = 10                  # ... up to trial 10, and at convergence
 
@@ -675,6 +682,7 @@ cdef struct _Hyd:
     double rq_tol                       # smallest head-loss gradient [Pa s/m^3]
     double r_closed                     # gradient of a closed link [Pa s/m^3]
     double htol                         # pressure tolerance of status checks [Pa]
+    double q_min                        # flow floor of gradients [m^3/s]
     # one scenario
     const double *speed
     const unsigned char *closed
@@ -822,7 +830,9 @@ cdef void _coefficients(_Hyd *h) noexcept nogil:
     ``h`` is the pressure loss from start to end node [Pa] (a pump's is minus its
     gain).  As EPANET hydcoeffs.c (pipecoeff/DWpipecoeff, pumpcoeff, valvecoeff):
     closed links (closed, speed 0, or check valve shut) get h = CBIG Q; gradients
-    below RQtol are raised to RQtol (zero-flow branches never divide by zero).
+    below RQtol are raised to RQtol (zero-flow branches never divide by zero), and
+    below q_min resistances and power-curve pumps follow the chord of their law
+    (k q_min Q; h0 + r s^(2-n) q_min^(n-1) Q), as EPANET's linear law below RQtol.
     """
     cdef Py_ssize_t k, c0, npts
     cdef double q, flow, grad, loss, r, ml, e, s, rl, f, dfdq, r1, sp, h0, n, rs, slope
@@ -853,10 +863,14 @@ cdef void _coefficients(_Hyd *h) noexcept nogil:
             if grad < h.rq_tol:
                 grad = h.rq_tol
         elif h.kind[k] == _RESISTANCE:
-            loss = c[0] * q * flow
-            grad = 2.0 * c[0] * q
-            if grad < h.rq_tol:
-                grad = h.rq_tol
+            if q < h.q_min:
+                grad = c[0] * h.q_min
+                if grad < h.rq_tol:
+                    grad = h.rq_tol
+                loss = grad * flow
+            else:
+                loss = c[0] * q * flow
+                grad = 2.0 * c[0] * q
         else:
             sp = h.speed[k]
             c0 = h.curve_ptr[k]
@@ -869,12 +883,18 @@ cdef void _coefficients(_Hyd *h) noexcept nogil:
                     loss = h0 + grad * flow
                 else:
                     rs = c[1] * pow(sp, 2.0 - n)
-                    grad = n * rs * pow(q, n - 1.0)
-                    if grad < h.rq_tol:
-                        grad = h.rq_tol
+                    if q < h.q_min:
+                        grad = rs * pow(h.q_min, n - 1.0)
+                        if grad < h.rq_tol:
+                            grad = h.rq_tol
                         loss = h0 + grad * flow
                     else:
-                        loss = h0 + grad * flow / n
+                        grad = n * rs * pow(q, n - 1.0)
+                        if grad < h.rq_tol:
+                            grad = h.rq_tol
+                            loss = h0 + grad * flow
+                        else:
+                            loss = h0 + grad * flow / n
             else:
                 _curve_segment(&h.curve_flow[c0], &h.curve_dp[c0], npts, q / sp, &h0, &slope)
                 grad = -slope * sp
@@ -963,25 +983,30 @@ cdef void _solve_factored(_Hyd *h) noexcept nogil:
 
 
 cdef int _pump_status(_Hyd *h) noexcept nogil:
-    """Check valves of running pumps (EPANET linkstatus/pumpstatus).
+    """Check valves of running pumps (EPANET linkstatus/pumpstatus, flow-based shutting).
 
-    A pump whose pressure gain exceeds its speed-scaled shut-off pressure (plus
-    HTOL) is shut (no reverse flow); a shut one is reopened once the gain falls
-    below it.  Returns 1 if any status changed.
+    A running pump whose flow has reversed is shut (no reverse flow); a shut one is
+    reopened once its pressure gain falls below its speed-scaled shut-off pressure
+    less HTOL.  At a converged point Q < 0 is the same test as EPANET's gain above
+    shut-off (the curves fall with flow), but mid-iteration pressures overshoot and
+    EPANET's head test can shut the only pump of a loop while it delivers forward
+    flow.  Returns 1 if any status changed.
     """
     cdef Py_ssize_t k
     cdef double gain, hmax, sp
-    cdef unsigned char shut
     cdef int changed = 0
     for k in range(h.n_links):
         if h.kind[k] != _PUMP or h.closed[k] or not h.speed[k] > 0.0:
             continue
-        sp = h.speed[k]
-        gain = h.pressure[h.link_to[k]] - h.pressure[h.link_from[k]]
-        hmax = sp * sp * h.coef[4 * k + 3]
-        shut = 1 if gain > hmax + h.htol else 0
-        if shut != h.cv_closed[k]:
-            h.cv_closed[k] = shut
+        if h.cv_closed[k]:
+            sp = h.speed[k]
+            gain = h.pressure[h.link_to[k]] - h.pressure[h.link_from[k]]
+            hmax = sp * sp * h.coef[4 * k + 3]
+            if gain < hmax - h.htol:
+                h.cv_closed[k] = 0
+                changed = 1
+        elif h.flow[k] < 0.0:
+            h.cv_closed[k] = 1
             changed = 1
     return changed
 
@@ -992,7 +1017,7 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
     cdef Py_ssize_t k, it, row, nextcheck, kmax
     cdef Py_ssize_t n_pumps = 0
     cdef Py_ssize_t running = 0
-    cdef double dh, dq, qnew, qsum, dqsum, dqmax, relerr
+    cdef double dh, dq, qnew, qsum, dqsum, dqmax, relerr, qbig
     iterations[0] = 0
     residual[0] = 0.0
     bad[0] = -1
@@ -1007,6 +1032,11 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
                 running += 1
     if n_pumps > 0 and running == 0:
         return _HYD_ALL_PUMPS_CLOSED
+    qbig = 0.0
+    for k in range(h.n_links):
+        if fabs(h.flow[k]) > qbig:
+            qbig = fabs(h.flow[k])
+    h.q_min = _QMIN_REL * qbig
     memset(h.x, 0, h.n_unknown * sizeof(double))
     nextcheck = _CHECK_FREQ
     kmax = -1
@@ -1025,6 +1055,7 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
         qsum = 0.0
         dqsum = 0.0
         dqmax = -1.0
+        qbig = 0.0
         for k in range(h.n_links):
             dh = h.pressure[h.link_from[k]] - h.pressure[h.link_to[k]]
             dq = h.y_coef[k] - h.p_coef[k] * dh
@@ -1033,6 +1064,8 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
                 bad[0] = k
                 return _HYD_NOT_FINITE
             h.flow[k] = qnew
+            if fabs(qnew) > qbig:
+                qbig = fabs(qnew)
             qsum += fabs(qnew)
             dqsum += fabs(dq)
             if fabs(dq) > dqmax:
@@ -1040,6 +1073,7 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
                 kmax = k
         relerr = dqsum / qsum if qsum > 0.0 else dqsum
         residual[0] = relerr
+        h.q_min = _QMIN_REL * qbig
         if relerr <= tol:
             if not _pump_status(h):
                 return _OK
@@ -1220,9 +1254,10 @@ def solve_hydraulic(HydraulicTopology topology not None, const Py_ssize_t[::1] k
     the topology's pattern; updates ``Q <- Q - (Y - P (p_from - p_to))``.
     Pipes: Darcy-Weisbach with f = 64/Re (Re <= 2000), Dunlop's cubic
     (2000 < Re < 4000), Swamee-Jain (Re >= 4000), plus K rho v^2 / 2.  Closed
-    links: h = CBIG Q.  Pumps carry a check valve: shut while their gain
-    exceeds the shut-off pressure, checked every 2 iterations up to 10 and at
-    convergence (EPANET).  Per iteration O(m + flops(L)).
+    links: h = CBIG Q.  Pumps carry a check valve: shut when their flow
+    reverses, reopened when their gain falls below the shut-off pressure;
+    checked every 2 iterations up to 10 and at convergence (EPANET's schedule).
+    Per iteration O(m + flops(L)).
 
     References
     ----------

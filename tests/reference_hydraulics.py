@@ -6,6 +6,10 @@ independently of the kernel: vectorized per link kind, the network matrix as
 and the transitional friction factor written as the cubic Hermite interpolation it is
 (value and slope of 64/Re at Re = 2000 and of Swamee–Jain at Re = 4000) rather than
 EPANET's coefficient form. Also the raw nonlinear equations for ``scipy.optimize.root``.
+
+After the oracle: the loop networks of the hydraulic tests (seeded random loops and small
+hand-made ones) and :func:`solved`, which every test solve goes through and which asserts
+mass balance at every free node.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from rackval.solve.hydraulics import PIPE, PUMP, RESISTANCE, Network
+from rackval.solve.hydraulics import PIPE, PUMP, RESISTANCE, HydraulicResult, Network, solve
 
 FT = 0.3048
 CFS = FT**3
@@ -63,12 +67,19 @@ def friction(re: np.ndarray, rel_rough: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def link_loss(
-    net: Network, flow: np.ndarray, speed: np.ndarray, shut: np.ndarray, *, floor: bool = True
+    net: Network,
+    flow: np.ndarray,
+    speed: np.ndarray,
+    shut: np.ndarray,
+    *,
+    floor: bool = True,
+    q_min: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pressure loss h(Q) from start to end node [Pa] and dh/dQ of every link.
 
     ``shut`` marks links treated as closed (closed, stopped or check valve shut).
-    With ``floor`` the EPANET small-gradient rules apply (RQtol); without, the raw law.
+    With ``floor`` the small-flow rules apply: gradients at least RQtol, resistances and
+    power-curve pumps on the chord of their law below ``q_min``; without, the raw law.
     """
     cbig, rqtol, _ = epanet_tolerances(net.density)
     h = np.zeros(net.n_links)
@@ -102,6 +113,10 @@ def link_loss(
     k = net.resistance[res]
     h[res] = k * q[res] * flow[res]
     g[res] = 2 * k * q[res]
+    if floor:  # chord law below q_min
+        low = q[res] < q_min
+        g[res] = np.where(low, np.maximum(k * q_min, rqtol), g[res])
+        h[res] = np.where(low, g[res] * flow[res], h[res])
 
     count = np.diff(net.curve_ptr)
     for i in np.flatnonzero((net.kind == PUMP) & ~shut):
@@ -109,7 +124,10 @@ def link_loss(
         if count[i] == 0:
             h0, r, n = net.pump_shutoff[i], net.pump_coefficient[i], net.pump_exponent[i]
             grad = n * r * s ** (2 - n) * q[i] ** (n - 1)
-            if floor and grad < rqtol:
+            if floor and q[i] < q_min:
+                g[i] = max(r * s ** (2 - n) * q_min ** (n - 1), rqtol)
+                h[i] = -s * s * h0 + g[i] * flow[i]
+            elif floor and grad < rqtol:
                 g[i] = rqtol
                 h[i] = -s * s * h0 + rqtol * flow[i]
             else:
@@ -185,7 +203,8 @@ def reference_solve(
     nextcheck = 2
     relerr = math.inf
     for it in range(1, max_iter + 1):
-        h, g = link_loss(net, flow, speed, stopped | cv)
+        q_min = 1e-6 * np.abs(flow).max()  # the kernel's small-flow threshold
+        h, g = link_loss(net, flow, speed, stopped | cv, q_min=q_min)
         p_coef, y_coef = 1.0 / g, h / g
         a = (b_u.T @ sp.diags(p_coef) @ b_u).tocsc()
         rhs = -b_u.T @ (flow - y_coef) - net.demand[unknown] - b_u.T @ (p_coef * (b_f @ p_f))
@@ -196,8 +215,10 @@ def reference_solve(
         relerr = np.abs(dq).sum() / total if total > 0 else np.abs(dq).sum()
 
         def check() -> bool:
+            # running pumps shut on reverse flow, reopen when the gain is below shut-off
             gain = -(b @ pressure)
-            new = pump & ~stopped & (gain > hmax + htol)
+            running = pump & ~stopped
+            new = np.where(cv, gain >= hmax - htol, flow < 0.0) & running
             changed = bool(np.any(new != cv))
             cv[:] = new
             return changed
@@ -241,3 +262,165 @@ def node_imbalance(net: Network, flow: np.ndarray) -> tuple[np.ndarray, np.ndarr
     imbalance = (b.T @ flow + net.demand)[unknown]
     through = (abs(b).T @ np.abs(flow) + np.abs(net.demand))[unknown]
     return imbalance, through
+
+
+# --- networks and assertions for the tests ---------------------------------------------
+
+RHO = 998.2  # water at 20 °C [kg/m³]
+MU = 1.002e-3  # [Pa·s]
+
+
+def assert_mass_balance(
+    net: Network, flow: np.ndarray, pressure: np.ndarray, rel: float = 1e-9
+) -> None:
+    """Σ inflow = Σ outflow at every free node to ``rel`` of the flow through the node.
+
+    Plus the rounding bound of the flows themselves: a link's flow is computed from
+    P·(p_from − p_to) with pressures of ~1e5 Pa, so it is known to about
+    ε·P·(|p_from| + |p_to|); dead ends carry zero flow up to that.
+    """
+    imbalance, through = node_imbalance(net, flow)
+    h, g = link_loss(net, flow, net.speed, net.closed, q_min=1e-6 * np.abs(flow).max())
+    ends = np.abs(pressure[net.link_from]) + np.abs(pressure[net.link_to])
+    rounding = abs(incidence(net)).T @ (1024 * np.finfo(float).eps * ends / g)
+    unknown = np.ones(net.n_nodes, dtype=bool)
+    unknown[net.fixed_nodes] = False
+    allowed = rel * through + rounding[unknown]
+    excess = np.abs(imbalance) / np.maximum(allowed, 1e-300)
+    worst = int(np.argmax(excess)) if imbalance.size else 0
+    assert not imbalance.size or excess[worst] <= 1.0, (
+        f"mass imbalance {np.abs(imbalance)[worst]:.3g} m³/s through "
+        f"{through[worst]:.3g} m³/s exceeds {rel:g} relative"
+    )
+
+
+def solved(net: Network, **kwargs) -> HydraulicResult:
+    """:func:`solve` plus the mass-balance assertion every test makes."""
+    result = solve(net, **kwargs)
+    assert np.all(np.isfinite(result.flow)) and np.all(np.isfinite(result.pressure))
+    assert_mass_balance(net, result.flow, result.pressure)
+    return result
+
+
+def network(links: list[dict], n_nodes: int, **kwargs) -> Network:
+    """A Network from a list of per-link dicts (``a``, ``b``, ``kind`` and parameters)."""
+    m = len(links)
+    columns = {
+        name: np.zeros(m)
+        for name in (
+            "length",
+            "diameter",
+            "roughness",
+            "minor_loss",
+            "resistance",
+            "pump_shutoff",
+            "pump_coefficient",
+        )
+    }
+    exponent = np.full(m, 2.0)
+    speed = np.ones(m)
+    closed = np.zeros(m, dtype=bool)
+    curve_ptr = [0]
+    curve_flow: list[float] = []
+    curve_pressure: list[float] = []
+    for k, link in enumerate(links):
+        for name in columns:
+            columns[name][k] = link.get(name, 0.0)
+        exponent[k] = link.get("pump_exponent", 2.0)
+        speed[k] = link.get("speed", 1.0)
+        closed[k] = link.get("closed", False)
+        points = link.get("curve", ())
+        curve_flow += [q for q, _ in points]
+        curve_pressure += [p for _, p in points]
+        curve_ptr.append(len(curve_flow))
+    options = {
+        "fixed_nodes": [0],
+        "fixed_pressure": [1.0e5],
+        "density": RHO,
+        "viscosity": MU,
+    }
+    options.update(kwargs)
+    return Network(
+        n_nodes=n_nodes,
+        link_from=[link["a"] for link in links],
+        link_to=[link["b"] for link in links],
+        kind=[link["kind"] for link in links],
+        pump_exponent=exponent,
+        speed=speed,
+        closed=closed,
+        curve_ptr=curve_ptr,
+        curve_flow=curve_flow,
+        curve_pressure=curve_pressure,
+        **columns,
+        **options,
+    )
+
+
+def pump(a: int, b: int, h0: float, r: float, **extra) -> dict:
+    return {"a": a, "b": b, "kind": PUMP, "pump_shutoff": h0, "pump_coefficient": r, **extra}
+
+
+def resistance(a: int, b: int, k: float, **extra) -> dict:
+    return {"a": a, "b": b, "kind": RESISTANCE, "resistance": k, **extra}
+
+
+def pipe(a: int, b: int, length: float, diameter: float, **extra) -> dict:
+    return {"a": a, "b": b, "kind": PIPE, "length": length, "diameter": diameter, **extra}
+
+
+def random_loop(seed: int, *, max_nodes: int = 40) -> Network:
+    """A seeded random CDU loop: parallel pumps, a tree of pipes and devices, extra loops.
+
+    Node 0 is the expansion tank (fixed pressure), the pumps run from it to node 1; a
+    random spanning tree of pipes and resistances over nodes 1..n-1 (random orientation),
+    extra links closing loops, and one to three return pipes back to the tank. Pumps mix
+    power curves (exponent 1.6–2.4) and datasheet points, speeds 0.6–1; fluids from water
+    to thick glycol so that laminar, transitional and turbulent pipes all occur.
+    """
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, max_nodes + 1))
+    links: list[dict] = []
+    for _ in range(int(rng.integers(1, 4))):
+        h0 = rng.uniform(0.8e5, 3e5)
+        q1 = rng.uniform(2e-4, 3e-3)
+        speed = rng.uniform(0.6, 1.0)
+        if rng.random() < 0.3:
+            flows = np.sort(rng.uniform(0.0, 2.5 * q1, 4))
+            flows[0] = 0.0 if rng.random() < 0.5 else flows[0]
+            gains = h0 * (1.0 - 0.6 * (flows / flows[-1]) ** 2) - np.arange(4) * 10.0
+            links.append(
+                {"a": 0, "b": 1, "kind": PUMP, "curve": list(zip(flows, gains)), "speed": speed}
+            )
+        else:
+            exponent = rng.uniform(1.6, 2.4)
+            links.append(
+                pump(0, 1, h0, 0.25 * h0 / q1**exponent, pump_exponent=exponent, speed=speed)
+            )
+
+    def element(a: int, b: int) -> dict:
+        if rng.random() < 0.5:
+            a, b = b, a
+        if rng.random() < 0.35:
+            dp = rng.uniform(5e3, 5e4)
+            q = rng.uniform(5e-5, 1e-3)
+            return resistance(a, b, dp / q**2)
+        return pipe(
+            a,
+            b,
+            rng.uniform(0.3, 10.0),
+            rng.uniform(0.006, 0.05),
+            roughness=rng.uniform(1.5e-6, 5e-5),
+            minor_loss=rng.uniform(0.0, 10.0) if rng.random() < 0.6 else 0.0,
+        )
+
+    for i in range(2, n):
+        links.append(element(int(rng.integers(1, i)), i))
+    for _ in range(int(rng.integers(1, max(2, n // 2)))):
+        a, b = rng.choice(np.arange(1, n), size=2, replace=False)
+        links.append(element(int(a), int(b)))
+    for node in rng.choice(
+        np.arange(2, n), size=min(n - 2, int(rng.integers(1, 4))), replace=False
+    ):
+        links.append(pipe(int(node), 0, rng.uniform(1.0, 5.0), rng.uniform(0.02, 0.06)))
+    viscosity = float(rng.choice([1.0e-3, 4.0e-3, 2.0e-2]))
+    return network(links, n, density=float(rng.uniform(990.0, 1060.0)), viscosity=viscosity)

@@ -391,7 +391,14 @@ class BatchResult:
         return self.status == _thermal.STATUS_OK
 
 
-def _error_message(name: str, status: int, bad: int, iterations: int, residual: float) -> str:
+def _error_message(
+    name: str,
+    status: int,
+    bad: int,
+    iterations: int,
+    residual: float,
+    scenario: int | None = None,
+) -> str:
     """The one place a hydraulic kernel status becomes words (loop name and likely cause)."""
     t = _thermal
     causes = {
@@ -420,7 +427,8 @@ def _error_message(name: str, status: int, bad: int, iterations: int, residual: 
         t.STATUS_HYD_BAD_NODE_VALUE: f"node {bad} has a non-finite demand or pressure",
         t.STATUS_HYD_BAD_OPTION: "density, viscosity, tol or max_iter out of range",
     }
-    return f"loop {name!r}: {causes.get(status, f'kernel status {status} at index {bad}')}"
+    where = f"loop {name!r}" if scenario is None else f"loop {name!r} (scenario {scenario})"
+    return f"{where}: {causes.get(status, f'kernel status {status} at index {bad}')}"
 
 
 def prepare(network: Network, *, name: str = "loop") -> _thermal.HydraulicTopology:
@@ -787,11 +795,12 @@ def solve_batch(
             errors.append(None)
             continue
         message = _error_message(
-            f"{name}, scenario {j}",
+            name,
             int(status[j]),
             int(bad[j]),
             int(iterations[j]),
             float(residual[j]),
+            scenario=j,
         )
         if raise_errors:
             raise SolverError(message)
