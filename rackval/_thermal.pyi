@@ -100,3 +100,126 @@ def step_transient(
     Returns ``(temperature[n], steps, first_time, first_watch, crossing_time[nw],
     history_time[rows], history[rows, nw], rows, n_cut, residual, status, bad_index)``.
     """
+
+# --- hydraulics (status codes 10-29; see _hydraulics.pxi) --------------------------------
+
+STATUS_HYD_BAD_SHAPE: int
+STATUS_HYD_BAD_NODE_INDEX: int
+STATUS_HYD_SELF_LOOP: int
+STATUS_HYD_BAD_FIXED_NODE: int
+STATUS_HYD_ISOLATED_NODE: int
+STATUS_HYD_NO_REFERENCE: int
+STATUS_HYD_BAD_ORDER: int
+STATUS_HYD_BAD_KIND: int
+STATUS_HYD_BAD_LINK_VALUE: int
+STATUS_HYD_BAD_CURVE: int
+STATUS_HYD_BAD_NODE_VALUE: int
+STATUS_HYD_BAD_OPTION: int
+STATUS_HYD_ALL_PUMPS_CLOSED: int
+STATUS_HYD_NOT_POSITIVE_DEFINITE: int
+STATUS_HYD_NOT_FINITE: int
+STATUS_HYD_NOT_CONVERGED: int
+
+LINK_PIPE: int
+LINK_RESISTANCE: int
+LINK_PUMP: int
+
+class HydraulicTopology:
+    """Symbolic factorization of one loop topology (from ``prepare_hydraulic``)."""
+
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def n_links(self) -> int: ...
+    @property
+    def n_unknown(self) -> int: ...
+    @property
+    def nnz_a(self) -> int: ...
+    @property
+    def nnz_l(self) -> int: ...
+    @property
+    def link_from(self) -> NDArray[np.intp]: ...
+    @property
+    def link_to(self) -> NDArray[np.intp]: ...
+    @property
+    def fixed_nodes(self) -> NDArray[np.intp]: ...
+    @property
+    def permutation(self) -> NDArray[np.intp]: ...
+    @property
+    def elimination_tree(self) -> NDArray[np.intp]: ...
+    @property
+    def l_indptr(self) -> NDArray[np.intp]: ...
+    @property
+    def l_indices(self) -> NDArray[np.intp]: ...
+
+def prepare_hydraulic(
+    n_nodes: int,
+    link_from: NDArray[np.intp],
+    link_to: NDArray[np.intp],
+    fixed_nodes: NDArray[np.intp],
+    order: NDArray[np.intp] | None = None,
+) -> tuple[HydraulicTopology | None, int, int]:
+    """Connectivity checks, minimum-degree order, etree and pattern of L.
+
+    Returns ``(topology or None, status, bad_index)``.
+    """
+
+def solve_hydraulic(
+    topology: HydraulicTopology,
+    kind: NDArray[np.intp],
+    link_param: NDArray[np.float64],
+    curve_ptr: NDArray[np.intp],
+    curve_flow: NDArray[np.float64],
+    curve_dp: NDArray[np.float64],
+    speed: NDArray[np.float64],
+    closed: NDArray[np.uint8],
+    demand: NDArray[np.float64],
+    fixed_pressure: NDArray[np.float64],
+    density: float,
+    viscosity: float,
+    flow0: NDArray[np.float64],
+    tol: float = 1e-6,
+    max_iter: int = 100,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float, int, int]:
+    """Global gradient algorithm on a prepared topology.
+
+    Returns ``(flow[m], pressure[n], iterations, residual, status, bad_index)``.
+    """
+
+def solve_hydraulic_batch(
+    topology: HydraulicTopology,
+    kind: NDArray[np.intp],
+    link_param: NDArray[np.float64],
+    curve_ptr: NDArray[np.intp],
+    curve_flow: NDArray[np.float64],
+    curve_dp: NDArray[np.float64],
+    speed: NDArray[np.float64],
+    closed: NDArray[np.uint8],
+    demand: NDArray[np.float64],
+    fixed_pressure: NDArray[np.float64],
+    density: float,
+    viscosity: float,
+    base_flow: NDArray[np.float64],
+    closed_ptr: NDArray[np.intp],
+    closed_link: NDArray[np.intp],
+    closed_value: NDArray[np.uint8],
+    speed_ptr: NDArray[np.intp],
+    speed_link: NDArray[np.intp],
+    speed_value: NDArray[np.float64],
+    tol: float = 1e-6,
+    max_iter: int = 100,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.intp],
+    int,
+    int,
+]:
+    """Scenarios as edits of closed states and pump speeds, warm-started from ``base_flow``.
+
+    Returns ``(flow[s, m], pressure[s, n], iterations[s], residual[s], status[s],
+    bad_index[s], batch_status, batch_bad_index)``.
+    """

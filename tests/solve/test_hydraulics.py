@@ -89,8 +89,8 @@ def test_pump_speed_affinity_law(speed):
 
 @pytest.mark.parametrize("n_branches", [2, 3, 7])
 def test_identical_parallel_branches_split_equally(n_branches):
-    # tank 0 -pump-> 1 =N identical branches k=> 2 -return k_ret-> 0.
-    # Each branch carries Q/N: H0 - r Q² = k_ret Q² + k (Q/N)²  ->  Q = sqrt(H0 / (r + k_ret + k/N²)).
+    # tank 0 -pump-> 1 =N identical branches k=> 2 -return k_ret-> 0. Each branch carries Q/N:
+    # H0 - r Q² = k_ret Q² + k (Q/N)²  ->  Q = sqrt(H0 / (r + k_ret + k/N²)).
     k, k_ret = 8.0e8, 1.0e8
     links = [pump(0, 1, H0, R_PUMP)] + [resistance(1, 2, k) for _ in range(n_branches)]
     links.append(resistance(2, 0, k_ret))
