@@ -13,6 +13,7 @@ from .catalog import Catalog, load_catalog
 from .design.model import Design
 from .design.resolve import load_design
 from .rules import Finding, select_rules, severity_rank
+from .solve.loops import LoopModel, LoopSolution, build_loop, solve_loop
 from .solve.power import connect, solve_power
 from .solve.results import solution_results
 from .solve.scenarios import NORMAL, Scenario, SkippedScenario, scenarios_for
@@ -67,6 +68,7 @@ def validate_design(
     selected = tuple(r.id for r in rules)
     limits = standard_limits()
     connections = connect(design)
+    models = {loop.id: build_loop(design, loop, load) for loop in design.loops}
     wanted = scenarios_for(design, scenarios)
     runnable = [s for s in wanted if isinstance(s, Scenario)]
     skipped = tuple(s for s in wanted if isinstance(s, SkippedScenario))
@@ -75,7 +77,12 @@ def validate_design(
     for scenario in [NORMAL, *runnable]:
         if scenario.name not in solutions:
             power = solve_power(design, scenario, load=load, connections=connections)
-            solutions[scenario.name] = Solution(scenario, power, limits, selected, skipped)
+            base = solutions.get(NORMAL.name)
+            loops = {
+                loop.id: _solve_loop(design, models[loop.id], scenario, base, loop.id)
+                for loop in design.loops
+            }
+            solutions[scenario.name] = Solution(scenario, power, limits, selected, skipped, loops)
     findings: list[Finding] = []
     for r in rules:
         if r.per_scenario:
@@ -87,6 +94,32 @@ def validate_design(
     shown = {s.name for s in runnable}
     solutions = {name: sol for name, sol in solutions.items() if name in shown}
     return DesignReport(design.file, design, findings, solutions, skipped)
+
+
+def _solve_loop(
+    design: Design,
+    model: LoopModel | list[str],
+    scenario: Scenario,
+    base: Solution | None,
+    loop_id: str,
+) -> LoopSolution:
+    """A loop in a scenario; unchanged loops reuse the normal solution."""
+    if isinstance(model, list):
+        return LoopSolution(loop_id, False, "cannot be solved without " + "; ".join(model))
+    cdus = {c.id for c in model.loop.cdus}
+    if base is not None and not scenario.touches_loop(loop_id, cdus):
+        return base.loops[loop_id]
+    if loop_id in scenario.pumps_lost:
+        return LoopSolution(
+            loop_id, False, "every pump of the loop is stopped", heat=float(model.heat.sum())
+        )
+    return solve_loop(
+        design,
+        model,
+        closed_pumps=scenario.closed_pumps,
+        lost_cdus=scenario.lost_cdus,
+        rejection_lost=loop_id in scenario.rejection_lost,
+    )
 
 
 def validate(

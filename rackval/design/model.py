@@ -19,6 +19,8 @@ __all__ = [
     "AirSite",
     "Site",
     "LoopCdu",
+    "Pipe",
+    "Piping",
     "Loop",
     "RackPdu",
     "Device",
@@ -100,6 +102,26 @@ class LoopCdu:
 
 
 @dataclass(frozen=True)
+class Pipe:
+    """A pipe run of a loop."""
+
+    length: float  # [m]
+    diameter: float  # [m] inner diameter
+    roughness: float | None  # [m] absolute roughness
+    fittings_k: float | None  # [-] sum of minor-loss coefficients
+
+
+@dataclass(frozen=True)
+class Piping:
+    """Headers and branch hoses of a loop."""
+
+    supply: Pipe | None
+    return_: Pipe | None
+    branch: Pipe | None
+    arrangement: str  # "direct-return" | "reverse-return"
+
+
+@dataclass(frozen=True)
 class Loop:
     """A coolant loop (solved by the liquid-cooling solver)."""
 
@@ -110,6 +132,7 @@ class Loop:
     redundancy: str | None
     volume: float | None  # [m³]
     ride_through: float | None  # [s]
+    piping: Piping | None
     path: str
     where: Location
 

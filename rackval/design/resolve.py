@@ -30,6 +30,8 @@ from .model import (
     Feed,
     Loop,
     LoopCdu,
+    Pipe,
+    Piping,
     PowerPlan,
     Rack,
     RackPdu,
@@ -423,11 +425,37 @@ class _Resolver:
                     ride_through=self.quantity(
                         loop.ride_through, "time", (*raw, "ride_through"), f"{logical}.ride_through"
                     ),
+                    piping=self.piping(loop.piping, (*raw, "piping"), f"{logical}.piping"),
                     path=logical,
                     where=self.where(raw),
                 )
             )
         return tuple(out)
+
+    def pipe(self, pipe: s.Pipe | None, raw: FieldPath, logical: str) -> Pipe | None:
+        if pipe is None:
+            return None
+        length = self.quantity(pipe.length, "length", (*raw, "length"), f"{logical}.length")
+        diameter = self.quantity(pipe.diameter, "length", (*raw, "diameter"), f"{logical}.diameter")
+        roughness = self.quantity(
+            pipe.roughness, "length", (*raw, "roughness"), f"{logical}.roughness"
+        )
+        if length is None or diameter is None:
+            return None
+        if length <= 0 or diameter <= 0:
+            self.error("pipe length and diameter must be positive", raw, logical)
+            return None
+        return Pipe(length, diameter, roughness, pipe.fittings_k)
+
+    def piping(self, piping: s.Piping | None, raw: FieldPath, logical: str) -> Piping | None:
+        if piping is None:
+            return None
+        return Piping(
+            supply=self.pipe(piping.supply, (*raw, "supply"), f"{logical}.supply"),
+            return_=self.pipe(piping.return_, (*raw, "return"), f"{logical}.return"),
+            branch=self.pipe(piping.branch, (*raw, "branch"), f"{logical}.branch"),
+            arrangement=piping.arrangement,
+        )
 
     def racks(self, racks: list[s.Rack], feeds: set[str], loops: set[str]) -> tuple[Rack, ...]:
         out = []

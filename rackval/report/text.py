@@ -58,6 +58,25 @@ def render_results(report: DesignReport) -> list[str]:
         lines += ["    " + row for row in _table(rows)]
         racks = ", ".join(f"{r} {v['power_w'] / 1000:.1f} kW" for r, v in res["racks"].items())
         lines.append(f"    racks: {racks}")
+        for loop, lp in res["loops"].items():
+            if not lp["solved"]:
+                lines.append(f"    loop {loop}: not solved ({lp['reason']})")
+                continue
+            flows = [q * 60_000 for q in lp["device_flow_m3_s"].values()]
+            pumps = ", ".join(
+                f"{c} {q * 60_000:.0f} L/min at {lp['pump_pressure_rise_pa'][c] / 1000:.0f} kPa"
+                for c, q in lp["pump_flow_m3_s"].items()
+            )
+            temps = ""
+            if lp["supply_temperature_k"] is not None:
+                temps = (
+                    f", supply {lp['supply_temperature_k'] - 273.15:.1f} °C, return "
+                    f"{lp['return_temperature_k'] - 273.15:.1f} °C"
+                )
+            lines.append(
+                f"    loop {loop}: {lp['heat_w'] / 1000:.1f} kW{temps}; pumps {pumps}; "
+                f"device flow {min(flows, default=0):.2f}–{max(flows, default=0):.2f} L/min"
+            )
         for rack, bus in res["busbars"].items():
             cap = bus["capacity_w"]
             cap_text = f"{cap / 1000:.1f} kW" if cap is not None else "unknown"

@@ -18,6 +18,8 @@ def _holders(design: Design, role: str):
         return design.pdus
     if role == "rack":
         return design.racks
+    if role == "cdu":
+        return tuple(c for loop in design.loops for c in loop.cdus)
     raise ValueError(f"unknown role {role!r}")
 
 

@@ -69,6 +69,29 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         }
         for rack_id, b in power.busbars.items()
     }
+    loops = {}
+    for loop_id, sol in solution.loops.items():
+        entry: dict[str, Any] = {
+            "solved": sol.solved,
+            "reason": sol.reason or None,
+            "heat_w": round(sol.heat, 3),
+        }
+        if sol.solved:
+            entry.update(
+                {
+                    "pump_flow_m3_s": {c: round(q, 9) for c, q in sol.pump_flow.items()},
+                    "pump_pressure_rise_pa": {c: round(p, 3) for c, p in sol.pump_pressure.items()},
+                    "device_flow_m3_s": {d: round(q, 9) for d, q in sol.device_flow.items()},
+                    "supply_temperature_k": _round(sol.supply_temperature),
+                    "return_temperature_k": _round(sol.return_temperature),
+                    "device_inlet_temperature_k": {
+                        d: round(t, 4) for d, t in sol.device_inlet.items()
+                    },
+                    "heat_rejected_w": _round(sol.heat_rejected),
+                    "iterations": sol.iterations,
+                }
+            )
+        loops[loop_id] = entry
     return {
         "load_basis": power.load_basis,
         "feeds": feeds,
@@ -78,4 +101,9 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         "racks": {rid: {"power_w": round(p, 3)} for rid, p in power.racks.items()},
         "upstream": upstream,
         "busbars": busbars,
+        "loops": loops,
     }
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)

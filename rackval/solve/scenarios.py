@@ -2,7 +2,9 @@
 
 A scenario never copies the design; it names what is dead (feeds, PDUs) and the
 solvers leave those out. DESIGN §5 lists the names:
-``normal``, ``feed-lost:<side>``, ``upstream-lost:<id>``, ``pdu-lost:<id>``.
+``normal``, ``feed-lost:<side>``, ``upstream-lost:<id>``, ``pdu-lost:<id>``,
+``pump-lost:<cdu>``, ``cdu-lost:<cdu>``, ``facility-water-lost:<loop>``,
+``pumps-lost:<loop>``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,25 @@ class Scenario:
     name: str
     dead_feeds: frozenset[str] = frozenset()
     dead_pdus: frozenset[str] = frozenset()
+    closed_pumps: frozenset[str] = frozenset()  # pump links, "<cdu>:pump<k>"
+    lost_cdus: frozenset[str] = frozenset()
+    rejection_lost: frozenset[str] = frozenset()  # loops without facility water
+    pumps_lost: frozenset[str] = frozenset()  # loops with every pump stopped
 
     @property
     def kind(self) -> str:
-        """``normal``, ``feed-lost``, ``upstream-lost`` or ``pdu-lost``."""
+        """The scenario kind: ``normal``, ``feed-lost``, ``pump-lost`` …"""
         return self.name.split(":", 1)[0]
+
+    def touches_loop(self, loop: str, cdus: set[str]) -> bool:
+        """True when this scenario changes the loop ``loop`` (whose CDUs are ``cdus``)."""
+        pumps = {p.split(":", 1)[0] for p in self.closed_pumps}
+        return bool(
+            loop in self.rejection_lost
+            or loop in self.pumps_lost
+            or cdus & self.lost_cdus
+            or cdus & pumps
+        )
 
 
 NORMAL = Scenario("normal")
@@ -67,6 +83,48 @@ def _pdu_lost(design: Design, pdu: str) -> Scenario | SkippedScenario:
     return Scenario(f"pdu-lost:{pdu}", dead_pdus=frozenset({pdu}))
 
 
+def _cdu(design: Design, cdu: str):
+    return next((c for loop in design.loops for c in loop.cdus if c.id == cdu), None)
+
+
+def _pump_lost(design: Design, cdu: str) -> Scenario | SkippedScenario:
+    found = _cdu(design, cdu)
+    if found is None:
+        return SkippedScenario(f"pump-lost:{cdu}", f"no CDU '{cdu}' in the design")
+    pumps = found.part.cdu.pumps if found.part.cdu else None
+    if not pumps or pumps < 1:
+        return SkippedScenario(
+            f"pump-lost:{cdu}", f"the pump count of '{found.part.slug}' is not known"
+        )
+    return Scenario(f"pump-lost:{cdu}", closed_pumps=frozenset({f"{cdu}:pump1"}))
+
+
+def _cdu_lost(design: Design, cdu: str) -> Scenario | SkippedScenario:
+    if _cdu(design, cdu) is None:
+        return SkippedScenario(f"cdu-lost:{cdu}", f"no CDU '{cdu}' in the design")
+    return Scenario(f"cdu-lost:{cdu}", lost_cdus=frozenset({cdu}))
+
+
+def _loop_scenario(kind: str, field: str):
+    def build(design: Design, loop: str) -> Scenario | SkippedScenario:
+        if loop not in {lp.id for lp in design.loops}:
+            return SkippedScenario(f"{kind}:{loop}", f"no loop '{loop}' in the design")
+        return Scenario(f"{kind}:{loop}", **{field: frozenset({loop})})
+
+    return build
+
+
+_BUILDERS = {
+    "feed-lost": _feed_lost,
+    "upstream-lost": _upstream_lost,
+    "pdu-lost": _pdu_lost,
+    "pump-lost": _pump_lost,
+    "cdu-lost": _cdu_lost,
+    "facility-water-lost": _loop_scenario("facility-water-lost", "rejection_lost"),
+    "pumps-lost": _loop_scenario("pumps-lost", "pumps_lost"),
+}
+
+
 def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
     """The scenario called ``name`` for this design.
 
@@ -78,11 +136,10 @@ def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
     if name == "normal":
         return NORMAL
     kind, _, target = name.partition(":")
-    builders = {"feed-lost": _feed_lost, "upstream-lost": _upstream_lost, "pdu-lost": _pdu_lost}
-    if kind not in builders or not target:
-        known = "normal, feed-lost:<side>, upstream-lost:<id>, pdu-lost:<id>, n-1, all"
+    if kind not in _BUILDERS or not target:
+        known = ", ".join(["normal", *(f"{k}:<id>" for k in _BUILDERS), "n-1", "all"])
         raise ValueError(f"unknown scenario '{name}' (known: {known})")
-    return builders[kind](design, target)
+    return _BUILDERS[kind](design, target)
 
 
 def scenarios_for(
@@ -91,8 +148,9 @@ def scenarios_for(
     """Scenarios to run.
 
     ``normal``: only normal operation. ``n-1`` (default): normal, each feed side lost,
-    and each upstream lost when there are two or more. ``all``: n-1 plus every PDU
-    lost. Otherwise a list of scenario names.
+    each upstream lost when there are two or more, and per coolant loop one pump of
+    each CDU lost, each CDU lost, facility water lost and every pump lost. ``all``:
+    n-1 plus every PDU lost. Otherwise a list of scenario names.
     """
     names = [selection] if isinstance(selection, str) else list(selection)
     out: list[Scenario | SkippedScenario] = []
@@ -103,6 +161,13 @@ def scenarios_for(
                 out.append(_feed_lost(design, side))
             if len(design.power.upstream) >= 2:
                 out += [_upstream_lost(design, u.id) for u in design.power.upstream]
+            for loop in design.loops:
+                for cdu in loop.cdus:
+                    out += [_pump_lost(design, cdu.id), _cdu_lost(design, cdu.id)]
+                out.append(
+                    Scenario(f"facility-water-lost:{loop.id}", rejection_lost=frozenset({loop.id}))
+                )
+                out.append(Scenario(f"pumps-lost:{loop.id}", pumps_lost=frozenset({loop.id})))
             if name == "all":
                 out += [_pdu_lost(design, p.id) for p in design.pdus]
         else:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .loops import LoopSolution
 from .power import PowerSolution
 from .scenarios import Scenario, SkippedScenario
 
@@ -27,3 +28,4 @@ class Solution:
     limits: Limits
     selected: tuple[str, ...] = ()  # ids of the rules being run (RV-CAT-001 reads their needs)
     skipped: tuple[SkippedScenario, ...] = ()  # scenarios asked for that cannot apply
+    loops: dict[str, LoopSolution] = field(default_factory=dict)  # per coolant loop

@@ -1,6 +1,7 @@
 """Data-driven rule cases: ``tests/rules/cases/<ID>.yaml`` (one test per case).
 
-Each case names a design (a file under the repository, or an ``inline`` design), the
+Each case names a design (a file under the repository, a variant of one made by exact
+``replace`` pairs, or an ``inline`` design), the
 scenarios to run and the findings of the rule it must produce, as (rule, scenario,
 path) triples; the set must match exactly, so a rule that fires too often fails too.
 """
@@ -31,6 +32,13 @@ def test_rule_case(rule_id, case, tmp_path):
     if "inline" in case:
         design = tmp_path / "case.yaml"
         design.write_text(case["inline"], encoding="utf-8")
+    elif "replace" in case:  # a variant of a design: exact text replacements
+        text = (ROOT / case["design"]).read_text(encoding="utf-8")
+        for old, new in case["replace"]:
+            assert old in text, f"{old!r} not in {case['design']}"
+            text = text.replace(old, new)
+        design = tmp_path / "case.yaml"
+        design.write_text(text, encoding="utf-8")
     else:
         design = ROOT / case["design"]
     select = tuple(case.get("select", [rule_id]))
