@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..design.model import Design, Device, Loop
-from ..physics.heat import adiabatic_ride_through, case_temperature
-from ..solve.loops import liquid_devices, liquid_heat
+from ..physics.heat import case_temperature
+from ..solve.loops import liquid_devices, liquid_heat, loop_volume, ride_through_time
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
 
@@ -328,40 +328,40 @@ def ride_through_short(design: Design, solution: Solution) -> Iterator[Finding]:
     conservative), against the loop's required ride-through.
     Why it matters: when the plant or its pumps stop, the CDU's reservoir and loop
     volume must carry the load until the standby plant or UPS-backed pumps take over.
-    Limit: ``ride_through`` of the loop and the loop ``volume`` (design);
+    Limit: ``ride_through`` of the loop and the loop ``volume`` (design; when absent,
+    estimated from the piping and the volumes the parts state — a lower bound);
     ``coolant.max_supply`` of the devices (catalog); coolant properties from the
     shipped CoolProp tables.
     Fails: 400 L of PG25 at 35 °C serving 264 kW with devices limited to 40 °C:
     4.006 MJ/(m³·K) × 0.4 m³ × 5 K / 264 kW = 30 s < 60 s required.
     Passes: the same loop at 120 kW: 67 s.
     """
-    from ..physics.coolant import coolant_properties
-
     if solution.scenario.kind != "facility-water-lost":
         return
     for loop in design.loops:
         if loop.id not in solution.scenario.rejection_lost or loop.ride_through is None:
             continue
-        if loop.volume is None or loop.supply_temperature is None:
+        time = ride_through_time(design, loop, solution.power.load_basis)
+        if time is None or time >= loop.ride_through:
             continue
+        volume, complete = loop_volume(design, loop)
         devices = liquid_devices(design, loop)
-        limits = [d.part.coolant.max_supply for d in devices]
-        heats = [liquid_heat(d, solution.power.load_basis) for d in devices]
-        if not devices or None in limits or None in heats or sum(heats) <= 0:
-            continue
-        props = coolant_properties(loop.fluid, loop.supply_temperature)
-        capacity = props.density * props.heat_capacity * loop.volume
-        margin = min(limits) - loop.supply_temperature
-        time = adiabatic_ride_through(capacity, max(margin, 0.0), sum(heats))
-        if time < loop.ride_through:
-            yield Finding.at(
-                loop,
-                f"coolant reaches {_c(min(limits))} after {time:.0f} s "
-                f"({loop.volume * 1000:.0f} L, {sum(heats) / 1000:.1f} kW) < "
-                f"{loop.ride_through:.0f} s required",
-                value=time,
-                limit=loop.ride_through,
+        limit = min(d.part.coolant.max_supply for d in devices)
+        heat = sum(liquid_heat(d, solution.power.load_basis) for d in devices)
+        basis = (
+            ""
+            if loop.volume is not None
+            else (
+                ", volume estimated from piping and parts" + ("" if complete else " (lower bound)")
             )
+        )
+        yield Finding.at(
+            loop,
+            f"coolant reaches {_c(limit)} after {time:.0f} s ({volume * 1000:.0f} L{basis}, "
+            f"{heat / 1000:.1f} kW) < {loop.ride_through:.0f} s required",
+            value=time,
+            limit=loop.ride_through,
+        )
 
 
 @rule("RV-LIQ-008", "liquid-device-without-loop", per_scenario=False)

@@ -19,13 +19,14 @@ reported as not solved with the figures it lacks (rules report RV-CAT-001).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..design.model import Design, Device, Loop
 from ..physics.coolant import coolant_properties
-from ..physics.heat import effectiveness_counterflow, ua_from_approach
+from ..physics.heat import adiabatic_ride_through, effectiveness_counterflow, ua_from_approach
 from . import heat as heat_solver
 from . import hydraulics
 from .power import device_power
@@ -37,6 +38,8 @@ __all__ = [
     "liquid_heat",
     "build_loop",
     "solve_loop",
+    "loop_volume",
+    "ride_through_time",
 ]
 
 
@@ -58,6 +61,68 @@ def liquid_heat(device: Device, load: str) -> float | None:
     if power is None or fraction is None:
         return None
     return power * fraction
+
+
+def loop_volume(design: Design, loop: Loop) -> tuple[float | None, bool]:
+    """Coolant volume of a loop [m³] and whether it is complete.
+
+    The design's ``volume`` when stated (complete). Otherwise the inside of the pipes
+    (headers, and a supply and a return hose per rack: π d²/4 · L) plus the coolant
+    volume of every device and CDU reservoir the parts state; when some part does not
+    state its volume the sum is a lower bound (complete = False), which only shortens
+    a computed ride-through.
+    """
+    if loop.volume is not None:
+        return loop.volume, True
+    piping = loop.piping
+    if piping is None or None in (piping.supply, piping.return_, piping.branch):
+        return None, False
+    racks = [r for r in design.racks if r.loop == loop.id]
+
+    def inside(pipe) -> float:
+        return math.pi * pipe.diameter**2 / 4.0 * pipe.length
+
+    volume = inside(piping.supply) + inside(piping.return_)
+    volume += (2 * len(racks) + len(loop.cdus)) * inside(piping.branch)
+    complete = True
+    for device in liquid_devices(design, loop):
+        if device.part.coolant.volume is None:
+            complete = False
+        else:
+            volume += device.part.coolant.volume
+    for cdu in loop.cdus:
+        reservoir = cdu.part.cdu.reservoir if cdu.part.cdu else None
+        if reservoir is None:
+            complete = False
+        else:
+            volume += reservoir
+    return volume, complete
+
+
+def ride_through_time(design: Design, loop: Loop, load: str) -> float | None:
+    r"""Seconds until the well-mixed loop coolant, with no heat rejection, reaches the
+    lowest maximum supply temperature of its devices (adiabatic lumped bound) [s].
+
+    .. math:: t = \rho c_p V \, (T_{max} - T_{supply}) / P
+
+    None when the volume, the set-point, a device limit or a device's heat is unknown.
+    """
+    volume, _ = loop_volume(design, loop)
+    devices = liquid_devices(design, loop)
+    limits = [d.part.coolant.max_supply for d in devices]
+    heats = [liquid_heat(d, load) for d in devices]
+    if (
+        volume is None
+        or loop.supply_temperature is None
+        or not devices
+        or None in limits
+        or None in heats
+        or sum(heats) <= 0
+    ):
+        return None
+    props = coolant_properties(loop.fluid, loop.supply_temperature)
+    margin = max(min(limits) - loop.supply_temperature, 0.0)
+    return adiabatic_ride_through(props.density * props.heat_capacity * volume, margin, sum(heats))
 
 
 @dataclass
@@ -96,6 +161,7 @@ class LoopSolution:
     heat: float = 0.0  # [W] into the coolant
     heat_rejected: float | None = None  # [W]
     iterations: int = 0
+    cdu_heat: dict[str, float] = field(default_factory=dict)  # [W] rejected per CDU
 
 
 def _pipe_missing(loop: Loop) -> list[str]:
@@ -324,6 +390,10 @@ def solve_loop(
     inlets = {
         d: float(steady.link_inlet_temperature[k]) + offset for d, k in model.device_links.items()
     }
+    cdu_heat = {
+        c: float(sum(steady.heat_removed[k] for k in pumps))
+        for c, pumps in model.pump_links.items()
+    }
     return LoopSolution(
         loop.id,
         True,
@@ -339,6 +409,7 @@ def solve_loop(
         total_heat,
         float(steady.heat_rejected),
         result.iterations,
+        cdu_heat,
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..design.model import Design
+from ..physics.heat import case_temperature
+from .loops import loop_volume, ride_through_time
 from .power import PanelLoad
 from .solution import Solution
 
@@ -91,6 +93,30 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
                     "iterations": sol.iterations,
                 }
             )
+        loop = next(lp for lp in design.loops if lp.id == loop_id)
+        volume, complete = loop_volume(design, loop)
+        entry["volume_m3"] = _round(volume, 6)
+        entry["volume_complete"] = complete
+        if loop_id in solution.scenario.rejection_lost:
+            entry["ride_through_s"] = _round(ride_through_time(design, loop, power.load_basis), 2)
+        if sol.solved:
+            racks = {r.id: r for r in design.racks if r.loop == loop_id}
+            entry["rack_flow_m3_s"] = {
+                rid: round(sum(sol.device_flow.get(d.id, 0.0) for d in r.devices), 9)
+                for rid, r in racks.items()
+            }
+            entry["cdu_heat_w"] = {c: round(q, 3) for c, q in sol.cdu_heat.items()}
+            cases = {}
+            for r in racks.values():
+                for d in r.devices:
+                    c = d.part.coolant
+                    inlet = sol.device_inlet.get(d.id)
+                    if c is None or None in (inlet, c.thermal_resistance, c.hottest_chip_power):
+                        continue
+                    cases[d.id] = round(
+                        case_temperature(inlet, c.hottest_chip_power, c.thermal_resistance), 4
+                    )
+            entry["case_temperature_k"] = cases
         loops[loop_id] = entry
     return {
         "load_basis": power.load_basis,

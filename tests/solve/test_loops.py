@@ -116,3 +116,30 @@ def test_all_pumps_lost_is_reported_not_solved(tmp_path):
     model = build_loop(d, d.loops[0])
     sol = solve_loop(d, model, lost_cdus=frozenset({"cdu-1", "cdu-2"}))
     assert not sol.solved and "every pump" in sol.reason
+
+
+def test_ride_through_hand_calculation(tmp_path):
+    # 300 L of PG25 at 32 °C from 32 °C to the devices' 40 °C at 64 kW:
+    # t = ρ c_p V ΔT / P
+    from rackval.solve.loops import ride_through_time
+
+    d = pod(tmp_path)
+    props = coolant_properties("PG25", 305.15)
+    expected = props.density * props.heat_capacity * 0.300 * 8.0 / 64_000
+    assert ride_through_time(d, d.loops[0], "max") == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(150.2, abs=0.1)
+
+
+def test_volume_estimated_from_piping_and_parts(tmp_path):
+    # no stated volume: pipes π d²/4 L — headers 2 × π 0.08²/4 × 20 m, hoses
+    # (2 per rack × 2 racks + 1 per CDU × 2 CDUs) × π 0.032²/4 × 3 m — plus 8 × 1 L of
+    # devices; CDU reservoirs are not stated, so the sum is a lower bound
+    import math
+
+    from rackval.solve.loops import loop_volume
+
+    d = pod(tmp_path, ("      volume: 300 L\n", ""))
+    volume, complete = loop_volume(d, d.loops[0])
+    pipes = 2 * math.pi * 0.08**2 / 4 * 20 + 6 * math.pi * 0.032**2 / 4 * 3
+    assert volume == pytest.approx(pipes + 8 * 0.001, rel=1e-12)
+    assert complete is False
