@@ -200,10 +200,15 @@ class _Resolver:
         value: Any,
         dimension: str,
         raw: FieldPath,
-        logical: str,
+        logical: str | None = None,
         *,
         allow_negative: bool = False,
     ) -> float | None:
+        """SI value of a unit text, or None (error recorded) when it cannot be read.
+
+        ``logical`` is the field's path in findings; by default the raw path (fields
+        outside id-keyed lists have the same path in both).
+        """
         if value is None:
             return None
         try:
@@ -212,7 +217,7 @@ class _Resolver:
             self.error(exc.message, raw, logical)
             return None
 
-    def fraction(self, value: Any, raw: FieldPath, logical: str) -> float | None:
+    def fraction(self, value: Any, raw: FieldPath, logical: str | None = None) -> float | None:
         result = self.quantity(value, "fraction", raw, logical)
         if result is not None and not 0.0 <= result <= 1.0:
             self.error(f"expected a fraction in 0..1 (or 0–100 %), got {value!r}", raw, logical)
@@ -280,53 +285,41 @@ class _Resolver:
                 self.inline[part.slug] = part
 
     def site(self, site: s.Site) -> Site:
-        raw: FieldPath = ("site",)
         air = None
         if site.air is not None:
             a = site.air
+            here: FieldPath = ("site", "air")
             air = AirSite(
                 supply_temperature=self.quantity(
-                    a.supply_temperature,
-                    "temperature",
-                    (*raw, "air", "supply_temperature"),
-                    "site.air.supply_temperature",
+                    a.supply_temperature, "temperature", (*here, "supply_temperature")
                 ),
                 ashrae_class=a.ashrae_class,
                 containment=a.containment,
                 cooling_capacity=self.quantity(
-                    a.cooling_capacity,
-                    "power",
-                    (*raw, "air", "cooling_capacity"),
-                    "site.air.cooling_capacity",
+                    a.cooling_capacity, "power", (*here, "cooling_capacity")
                 ),
                 redundancy=a.redundancy,
                 units=a.units,
-                recirculation=self.fraction(
-                    a.recirculation, (*raw, "air", "recirculation"), "site.air.recirculation"
-                ),
+                recirculation=self.fraction(a.recirculation, (*here, "recirculation")),
             )
         water = site.facility_water
         return Site(
             altitude=self.quantity(
-                site.altitude, "length", (*raw, "altitude"), "site.altitude", allow_negative=True
+                site.altitude, "length", ("site", "altitude"), allow_negative=True
             ),
-            max_rack_power=self.quantity(
-                site.max_rack_power, "power", (*raw, "max_rack_power"), "site.max_rack_power"
-            ),
-            max_rack_power_where=self.where((*raw, "max_rack_power")),
+            max_rack_power=self.quantity(site.max_rack_power, "power", ("site", "max_rack_power")),
+            max_rack_power_where=self.where(("site", "max_rack_power")),
             air=air,
             facility_water_class=water.class_ if water else None,
             facility_water_supply=self.quantity(
                 water.supply_temperature if water else None,
                 "temperature",
-                (*raw, "facility_water", "supply_temperature"),
-                "site.facility_water.supply_temperature",
+                ("site", "facility_water", "supply_temperature"),
             ),
             floor_rated_load=self.quantity(
                 site.floor.rated_load if site.floor else None,
                 "area_load",
-                (*raw, "floor", "rated_load"),
-                "site.floor.rated_load",
+                ("site", "floor", "rated_load"),
             ),
         )
 
