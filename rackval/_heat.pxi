@@ -19,9 +19,11 @@
 #      the cut columns Z only:  T = L^-1 r - W z,  W = L^-1 U_Z,  z = T_Z, so
 #      (I + W_Z) z = (L^-1 r)_Z: a dense K x K system (capacitance matrix,
 #      Woodbury), nonsingular exactly when A is (det A = det L det S).
-# Cost: O(n + m) to order, O(sum_c K_c n_c + K_c^3) to factor, and per solve
-# one triangular sweep plus O(sum_c K_c n_c).  A coolant loop with one CDU has
-# K = 1 (or the number of parallel pumps feeding the DFS root).
+# Cost: O(n + m) to order, O(sum_c K_c (n_c + m_c) + K_c^3) to factor, and per
+# solve one triangular sweep plus, per component, T -= W z (K <= 8, W kept) or a
+# second sweep with the cut columns fixed at z.  A coolant loop with one CDU has
+# K = 1 (or the number of parallel pumps feeding the DFS root); more than
+# _HT_MAX_CUTS in one connected part is refused (a mesh, not a loop network).
 
 from libc.math cimport fabs, isfinite, NAN
 from libc.stdlib cimport free, malloc
@@ -35,6 +37,7 @@ cdef enum:
     _HT_NO_REJECTION = 35
     _HT_SINGULAR = 36
     _HT_NO_MEMORY = 37
+    _HT_TOO_MANY_LOOPS = 38
     _HT_BAD_CAPACITY = 40
     _HT_BAD_POWER = 41
     _HT_BAD_INITIAL = 42
@@ -54,6 +57,7 @@ STATUS_HEAT_NO_INFLOW = _HT_NO_INFLOW          # node with outflow but no inflow
 STATUS_HEAT_NO_REJECTION = _HT_NO_REJECTION    # a closed loop without heat exchanger [node]
 STATUS_HEAT_SINGULAR = _HT_SINGULAR            # system numerically singular [node]
 STATUS_HEAT_NO_MEMORY = _HT_NO_MEMORY          # allocation failed [-1]
+STATUS_HEAT_TOO_MANY_LOOPS = _HT_TOO_MANY_LOOPS  # > HEAT_MAX_LOOP_CLOSURES in one part [node]
 STATUS_TRANSIENT_BAD_CAPACITY = _HT_BAD_CAPACITY      # C < 0 or not finite [lump]
 STATUS_TRANSIENT_BAD_POWER = _HT_BAD_POWER            # P < 0 or not finite [lump]
 STATUS_TRANSIENT_BAD_INITIAL = _HT_BAD_INITIAL        # initial T not finite [lump]
@@ -69,6 +73,14 @@ cdef double _HT_PIVOT_TOL = 1e-12
 # A lump's diagonal after eliminating its leaves must keep this fraction of the
 # original (else it has neither capacity nor a path to one: singular).
 cdef double _HT_DIAG_TOL = 1e-13
+# Loop closures (cut columns) per connected part: the dense S costs K^3/3 and its
+# columns K sweeps.  Coolant loops have K of order the number of CDUs; a mesh with
+# thousands of independent cycles is refused rather than solved for minutes.
+cdef Py_ssize_t _HT_MAX_CUTS = 1000
+# Keep the W columns (K n_c doubles) when K is this small: one sweep per solve
+# instead of two.
+cdef Py_ssize_t _HT_W_MAX_CUTS = 8
+HEAT_MAX_LOOP_CLOSURES = _HT_MAX_CUTS
 
 
 cdef struct _HtSys:
@@ -93,6 +105,10 @@ cdef struct _HtSys:
     Py_ssize_t *lp        # [n_act + 1] lower entries by position
     Py_ssize_t *lc        # [nnz_l] column lump
     double *lv            # [nnz_l] value a_ij
+    Py_ssize_t *up        # [n_act + 1] upper entries (cut columns) by position
+    Py_ssize_t *uc        # column lump
+    double *uv            # value a_ij
+    Py_ssize_t *comp_w    # [n_comp] 1 if the component keeps its W columns
     double *diag          # [n]
     double *w             # W columns, each over [cut_ws, component end)
     double *s             # LU factors of S, one dense K x K block per component
@@ -129,6 +145,10 @@ cdef void _ht_init(_HtSys *h) noexcept nogil:
     h.lp = NULL
     h.lc = NULL
     h.lv = NULL
+    h.up = NULL
+    h.uc = NULL
+    h.uv = NULL
+    h.comp_w = NULL
     h.diag = NULL
     h.w = NULL
     h.s = NULL
@@ -151,6 +171,10 @@ cdef void _ht_free(_HtSys *h) noexcept nogil:
     free(h.lp)
     free(h.lc)
     free(h.lv)
+    free(h.up)
+    free(h.uc)
+    free(h.uv)
+    free(h.comp_w)
     free(h.diag)
     free(h.w)
     free(h.s)
@@ -168,7 +192,7 @@ cdef inline Py_ssize_t _ht_find(Py_ssize_t *parent, Py_ssize_t i) noexcept nogil
 
 cdef int _ht_analyse(_HtSys *h, Py_ssize_t n, const Py_ssize_t *active,
                      const Py_ssize_t *rp, const Py_ssize_t *rc,
-                     const double *weight) noexcept nogil:
+                     const double *weight, Py_ssize_t *bad) noexcept nogil:
     """Number the active lumps and find the cut columns (steps 1-3 above).
 
     The off-diagonal entries of row ``i`` are ``rc[rp[i]:rp[i+1]]`` (column
@@ -403,6 +427,10 @@ cdef int _ht_analyse(_HtSys *h, Py_ssize_t n, const Py_ssize_t *active,
                             h.cut_lump[h.n_cut] = j
                             h.cut_ws[h.n_cut] = p
                             h.n_cut += 1
+                if h.n_cut - h.comp_cut[c] > _HT_MAX_CUTS:
+                    bad[0] = h.order[h.comp_ptr[c]]
+                    status = _HT_TOO_MANY_LOOPS
+                    break
             h.comp_cut[h.n_comp] = h.n_cut
 
     free(parent)
@@ -425,25 +453,27 @@ cdef int _ht_analyse(_HtSys *h, Py_ssize_t n, const Py_ssize_t *active,
 cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
                     const Py_ssize_t *rc, const double *rv, const double *diag,
                     Py_ssize_t *bad) noexcept nogil:
-    """Lower-triangular rows, the W columns and the LU factors of each S block."""
+    """Lower and upper rows by position, the S blocks (LU) and the small W columns."""
     cdef Py_ssize_t n = h.n
-    cdef Py_ssize_t i, j, e, p, g, c, k, col, kk, K, r, a, b, ws, off, big, max_k = 0
-    cdef Py_ssize_t nnz_u = 0, total_w = 0, total_s = 0
+    cdef Py_ssize_t i, j, e, p, g, c, k, col, kk, K, a, b, ws, off, big, max_k = 0
+    cdef Py_ssize_t nnz_u = 0, ku = 0, total_w = 0, total_s = 0
     cdef double x_i, t, pivot
     cdef double *blk
     cdef int status = _OK
-    cdef Py_ssize_t *up = _ht_ialloc(h.n_cut + 1)
+    cdef Py_ssize_t *upc = _ht_ialloc(h.n_cut + 1)
     cdef Py_ssize_t *ur = NULL
-    cdef double *uv = NULL
+    cdef double *urv = NULL
     cdef double *x = _ht_dalloc(n)
 
     h.diag = _ht_dalloc(n)
     h.lp = _ht_ialloc(h.n_act + 1)
+    h.up = _ht_ialloc(h.n_act + 1)
     h.cut_woff = _ht_ialloc(h.n_cut + 1)
     h.s_off = _ht_ialloc(h.n_comp + 1)
     h.piv = _ht_ialloc(h.n_cut)
-    if (up == NULL or x == NULL or h.diag == NULL or h.lp == NULL or h.cut_woff == NULL
-            or h.s_off == NULL or h.piv == NULL):
+    h.comp_w = _ht_ialloc(h.n_comp)
+    if (upc == NULL or x == NULL or h.diag == NULL or h.lp == NULL or h.up == NULL
+            or h.cut_woff == NULL or h.s_off == NULL or h.piv == NULL or h.comp_w == NULL):
         status = _HT_NO_MEMORY
     else:
         for i in range(n):
@@ -455,13 +485,15 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
                 break
 
     if status == _OK:
-        # count lower entries per position and upper entries per cut
+        # count lower and upper entries per position, upper entries per cut
         h.lp[0] = 0
+        h.up[0] = 0
         for g in range(h.n_cut + 1):
-            up[g] = 0
+            upc[g] = 0
         for p in range(h.n_act):
             i = h.order[p]
             h.lp[p + 1] = h.lp[p]
+            h.up[p + 1] = h.up[p]
             for e in range(rp[i], rp[i + 1]):
                 j = rc[e]
                 if not active[j]:
@@ -469,16 +501,20 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
                 if h.pos[j] < p:
                     h.lp[p + 1] += 1
                 else:
-                    up[h.cut_id[j] + 1] += 1
+                    h.up[p + 1] += 1
+                    upc[h.cut_id[j] + 1] += 1
         for g in range(h.n_cut):
-            up[g + 1] += up[g]
-        nnz_u = up[h.n_cut]
+            upc[g + 1] += upc[g]
+        nnz_u = upc[h.n_cut]
         h.nnz_l = h.lp[h.n_act]
         h.lc = _ht_ialloc(h.nnz_l)
         h.lv = _ht_dalloc(h.nnz_l)
+        h.uc = _ht_ialloc(nnz_u)
+        h.uv = _ht_dalloc(nnz_u)
         ur = _ht_ialloc(nnz_u)
-        uv = _ht_dalloc(nnz_u)
-        if h.lc == NULL or h.lv == NULL or ur == NULL or uv == NULL:
+        urv = _ht_dalloc(nnz_u)
+        if (h.lc == NULL or h.lv == NULL or h.uc == NULL or h.uv == NULL or ur == NULL
+                or urv == NULL):
             status = _HT_NO_MEMORY
 
     if status == _OK:
@@ -494,15 +530,18 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
                     h.lv[k] = rv[e]
                     k += 1
                 else:
+                    h.uc[ku] = j
+                    h.uv[ku] = rv[e]
+                    ku += 1
                     g = h.cut_id[j]
-                    ur[up[g]] = i
-                    uv[up[g]] = rv[e]
-                    up[g] += 1
+                    ur[upc[g]] = i
+                    urv[upc[g]] = rv[e]
+                    upc[g] += 1
         for g in range(h.n_cut, 0, -1):
-            up[g] = up[g - 1]
-        up[0] = 0
+            upc[g] = upc[g - 1]
+        upc[0] = 0
 
-        # offsets of W columns and S blocks
+        # offsets of the S blocks and of the W columns kept (small K only)
         h.cut_woff[0] = 0
         h.s_off[0] = 0
         for c in range(h.n_comp):
@@ -510,8 +549,11 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
             if K > max_k:
                 max_k = K
             h.s_off[c + 1] = h.s_off[c] + K * K
+            h.comp_w[c] = K <= _HT_W_MAX_CUTS
             for g in range(h.comp_cut[c], h.comp_cut[c + 1]):
-                h.cut_woff[g + 1] = h.cut_woff[g] + h.comp_ptr[c + 1] - h.cut_ws[g]
+                h.cut_woff[g + 1] = h.cut_woff[g]
+                if h.comp_w[c]:
+                    h.cut_woff[g + 1] += h.comp_ptr[c + 1] - h.cut_ws[g]
         total_w = h.cut_woff[h.n_cut]
         total_s = h.s_off[h.n_comp]
         h.w = _ht_dalloc(total_w)
@@ -523,12 +565,16 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
     if status == _OK:
         for c in range(h.n_comp):
             b = h.comp_ptr[c + 1]
-            # W column g = L^-1 (column g of U), on positions [ws, b)
-            for g in range(h.comp_cut[c], h.comp_cut[c + 1]):
+            a = h.comp_cut[c]
+            K = h.comp_cut[c + 1] - a
+            blk = h.s + h.s_off[c]
+            # column g of W = L^-1 (column g of U), nonzero on positions [ws, b);
+            # S = I + W restricted to the cut rows
+            for g in range(a, a + K):
                 ws = h.cut_ws[g]
                 off = h.cut_woff[g] - ws
-                for e in range(up[g], up[g + 1]):
-                    x[ur[e]] += uv[e]
+                for e in range(upc[g], upc[g + 1]):
+                    x[ur[e]] += urv[e]
                 for p in range(ws, b):
                     i = h.order[p]
                     x_i = x[i]
@@ -536,23 +582,14 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
                         x_i -= h.lv[e] * x[h.lc[e]]
                     x_i /= h.diag[i]
                     x[i] = x_i
-                    h.w[off + p] = x_i
+                    if h.comp_w[c]:
+                        h.w[off + p] = x_i
+                col = g - a
+                for k in range(K):
+                    blk[k * K + col] = (1.0 if k == col else 0.0) + x[h.cut_lump[a + k]]
                 for p in range(ws, b):
                     x[h.order[p]] = 0.0
-            # S = I + W restricted to the cut rows, then LU with partial pivoting
-            a = h.comp_cut[c]
-            K = h.comp_cut[c + 1] - a
-            if K == 0:
-                continue
-            blk = h.s + h.s_off[c]
-            for k in range(K):
-                r = h.pos[h.cut_lump[a + k]]
-                for col in range(K):
-                    g = a + col
-                    t = 1.0 if k == col else 0.0
-                    if r >= h.cut_ws[g]:
-                        t += h.w[h.cut_woff[g] + r - h.cut_ws[g]]
-                    blk[k * K + col] = t
+            # LU with partial pivoting
             for k in range(K):
                 big = k
                 for kk in range(k + 1, K):
@@ -578,15 +615,19 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
             if status != _OK:
                 break
 
-    free(up)
+    free(upc)
     free(ur)
-    free(uv)
+    free(urv)
     free(x)
     return status
 
 
 cdef void _ht_solve(const _HtSys *h, const double *rhs, double *t) noexcept nogil:
-    """Solve diag T + A_off T = rhs on the active lumps (rhs, t lump-indexed)."""
+    """Solve diag T + A_off T = rhs on the active lumps (rhs, t lump-indexed).
+
+    Per component: y = L^-1 rhs (one sweep); z = S^-1 y_Z; then T = y - W z with
+    the W columns kept, else a second sweep with the cut columns fixed at z.
+    """
     cdef Py_ssize_t c, p, e, i, a, b, K, k, col, g, ws, off
     cdef double s
     cdef double *blk
@@ -622,15 +663,26 @@ cdef void _ht_solve(const _HtSys *h, const double *rhs, double *t) noexcept nogi
             for col in range(k + 1, K):
                 s -= blk[k * K + col] * z[col]
             z[k] = s / blk[k * K + k]
-        for col in range(K):
-            g = a + col
-            s = z[col]
-            if s == 0.0:
-                continue
-            ws = h.cut_ws[g]
-            off = h.cut_woff[g] - ws
-            for p in range(ws, b):
-                t[h.order[p]] -= s * h.w[off + p]
+        if h.comp_w[c]:
+            for col in range(K):
+                g = a + col
+                s = z[col]
+                if s == 0.0:
+                    continue
+                ws = h.cut_ws[g]
+                off = h.cut_woff[g] - ws
+                for p in range(ws, b):
+                    t[h.order[p]] -= s * h.w[off + p]
+        else:
+            # rows before the first cut's first upper entry are already final
+            for p in range(h.cut_ws[a], b):
+                i = h.order[p]
+                s = rhs[i]
+                for e in range(h.lp[p], h.lp[p + 1]):
+                    s -= h.lv[e] * t[h.lc[e]]
+                for e in range(h.up[p], h.up[p + 1]):
+                    s -= h.uv[e] * z[h.cut_id[h.uc[e]] - a]
+                t[i] = s / h.diag[i]
 
 
 cdef void _ht_csr(Py_ssize_t n, Py_ssize_t ne, const Py_ssize_t *row,
@@ -796,7 +848,7 @@ def solve_advection(Py_ssize_t n, const Py_ssize_t[::1] link_from,
                     &ev[0] if m > 0 else NULL, &rp[0], &rc[0] if m > 0 else NULL,
                     &rv[0] if m > 0 else NULL)
             status = _ht_analyse(&h, n, &act[0], &rp[0], &rc[0] if m > 0 else NULL,
-                                 &inflow[0])
+                                 &inflow[0], &bad)
             if status == _OK:
                 # A strongly connected part is singular when it is closed: every
                 # inflow of its nodes comes from inside it through a link that
@@ -1144,7 +1196,7 @@ def step_transient(const double[::1] capacity, const double[::1] power,
                     if act[rc[e]]:
                         wt[i] += fabs(rv[e])
         if status == _OK and n > 0:
-            status = _ht_analyse(&h, n, &act[0], &rp[0], &rc[0], &wt[0])
+            status = _ht_analyse(&h, n, &act[0], &rp[0], &rc[0], &wt[0], &bad)
             if status == _OK:
                 status = _ht_factor(&h, &act[0], &rp[0], &rc[0], &rv[0], &dg[0], &bad)
                 if status == _HT_SINGULAR:

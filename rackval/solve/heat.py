@@ -280,7 +280,9 @@ def steady_temperatures(
     SolverError
         A link carries heat but no flow; a node has outflow but no inflow (the flows
         violate mass balance); a closed loop passes through no heat exchanger (no
-        steady state: use :func:`ride_through`); the system is numerically singular.
+        steady state: use :func:`ride_through`); the system is numerically singular;
+        one connected part has more than ``HEAT_MAX_LOOP_CLOSURES`` (1000) loop
+        closures (a mesh, not coolant loops).
 
     Notes
     -----
@@ -295,8 +297,10 @@ def steady_temperatures(
     by strongly connected components in topological order and, inside each, by a
     depth-first search from the node with the largest through-flow; the few loop
     closures left above the diagonal become a dense capacitance system of size K
-    (K = 1 for a loop with one CDU). Cost O(n + m) plus O(K n_c + K³) per connected
-    component of n_c nodes. Summing the rows gives the loop's energy balance,
+    (K = 1 for a loop with one CDU). Cost O(n + m) plus O(K (n_c + m_c) + K³) per
+    connected part of n_c nodes and m_c links; more than 1000 closures in one part
+    (a random mesh, not a loop network) is refused rather than solved for minutes.
+    Summing the rows gives the loop's energy balance,
     :math:`\sum P_k = \sum \dot C_k \varphi_k (T_{in,k} - T_{sink,k})`, which
     :attr:`SteadyTemperatures.energy_imbalance` exposes.
 
@@ -375,6 +379,16 @@ def steady_temperatures(
     )
 
 
+_SHARED_CAUSES = {
+    _thermal.STATUS_HEAT_NO_MEMORY: lambda where: "out of memory in the heat kernel",
+    _thermal.STATUS_HEAT_TOO_MANY_LOOPS: lambda where: (
+        f"the part of the network containing {where} has more than "
+        f"{_thermal.HEAT_MAX_LOOP_CLOSURES} independent loop closures (a mesh rather than "
+        "coolant loops); the exact solver refuses it instead of running for minutes"
+    ),
+}
+
+
 def _steady_cause(
     status: int,
     bad: int,
@@ -402,8 +416,8 @@ def _steady_cause(
             f"temperature system singular at {_label(node_names, 'node', bad)} "
             "(heat-exchanger rejection too small to fix the loop temperature)"
         )
-    if status == _thermal.STATUS_HEAT_NO_MEMORY:
-        return "out of memory in the heat kernel"
+    if status in _SHARED_CAUSES:
+        return _SHARED_CAUSES[status](_label(node_names, "node", bad))
     return f"solve_advection failed with status {status} at index {bad}"
 
 
@@ -481,7 +495,8 @@ def ride_through(
         limit, or ``dt <= 0`` / ``t_end < 0``.
     SolverError
         The system is singular: a lump (or a group of lumps) with neither capacity
-        nor a conductance to a lump with capacity or to a boundary.
+        nor a conductance to a lump with capacity or to a boundary; or one connected
+        part has more than ``HEAT_MAX_LOOP_CLOSURES`` (1000) loop closures.
 
     Notes
     -----
@@ -495,7 +510,8 @@ def ride_through(
     iteratively: lumps hanging off the coolant network as trees (cold plates,
     chips) are eliminated leaf by leaf, which creates no fill, and the coolant
     network by the same bordered triangular solve as :func:`steady_temperatures`,
-    factored once per run. Per step O(n + links + K·n_c). The crossing time is
+    factored once per run. Per step O(n + links), plus O(K n_c) for the loop
+    closures (one per CDU loop, or two sweeps above 8 closures). The crossing time is
     interpolated linearly inside the step; only upward crossings count, and a lump
     already at its limit at t = 0 crosses at 0.
 
@@ -595,6 +611,6 @@ def _transient_cause(status: int, bad: int, lump_names: Sequence[str] | None) ->
             f"{_label(lump_names, 'lump', bad)} has no heat capacity and no conductance to "
             "a lump with capacity or to a boundary: the transient system is singular"
         )
-    if status == _thermal.STATUS_HEAT_NO_MEMORY:
-        return "out of memory in the heat kernel"
+    if status in _SHARED_CAUSES:
+        return _SHARED_CAUSES[status](_label(lump_names, "lump", bad))
     return f"step_transient failed with status {status} at index {bad}"

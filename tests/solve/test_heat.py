@@ -81,9 +81,9 @@ def test_docstring_examples_run():
 
 
 def test_status_codes_are_in_the_heat_range_and_distinct():
-    codes = {name: getattr(_thermal, name) for name in dir(_thermal) if "HEAT" in name}
-    codes |= {name: getattr(_thermal, name) for name in dir(_thermal) if "TRANSIENT" in name}
-    assert len(codes) >= 15
+    names = [n for n in dir(_thermal) if n.startswith(("STATUS_HEAT_", "STATUS_TRANSIENT_"))]
+    codes = {name: getattr(_thermal, name) for name in names}
+    assert len(codes) == 18
     assert all(30 <= code <= 49 for code in codes.values()), codes
     assert len(set(codes.values())) == len(codes)
 
@@ -199,6 +199,27 @@ def test_random_loop_networks_match_the_dense_oracle(seed):
     scale = np.max(np.abs(node_t), initial=0.0, where=~np.isnan(node_t))
     np.testing.assert_allclose(result.node_temperature, node_t, rtol=0, atol=1e-11 * scale)
     np.testing.assert_allclose(result.link_outlet_temperature, outlet, rtol=0, atol=1e-11 * scale)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_many_loop_closures_match_the_oracle(seed):
+    # A dense mesh of cycles: more than 8 loop closures in one part, so the kernel
+    # solves without keeping the W columns (a second sweep with the cuts fixed).
+    rng = np.random.default_rng(300 + seed)
+    net = random_loop_network(rng, 60, 60, max_cycle=12)
+    result = solve(net)
+    assert result.loop_closures > 8
+    node_t, outlet = reference(net)
+    np.testing.assert_allclose(result.node_temperature, node_t, rtol=1e-11)
+    np.testing.assert_allclose(result.link_outlet_temperature, outlet, rtol=1e-11)
+
+
+def test_a_mesh_with_too_many_loop_closures_is_refused_quickly():
+    # Thousands of independent cycles through one part: refused (status, not minutes).
+    rng = np.random.default_rng(7)
+    net = random_loop_network(rng, 4000, 1500, max_cycle=30)
+    with pytest.raises(SolverError, match=r"hall: the part .* more than 1000 independent loop"):
+        solve(net, name="hall")
 
 
 @pytest.mark.parametrize("seed", range(10))

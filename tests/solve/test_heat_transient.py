@@ -309,6 +309,41 @@ def test_random_networks_match_the_dense_oracle(seed):
     assert result.residual < 1e-13
 
 
+def test_many_loop_closures_match_the_dense_oracle():
+    # More than 8 loop closures in one part: solved with the second sweep.
+    rng = np.random.default_rng(11)
+    net = random_loop_network(rng, 60, 60, max_cycle=12)
+    up = np.where(net["flow"] >= 0, net["link_from"], net["link_to"])
+    down = np.where(net["flow"] >= 0, net["link_to"], net["link_from"])
+    model = {
+        "capacity": rng.uniform(100.0, 5e4, 60),
+        "power": rng.uniform(0.0, 2e3, 60),
+        "initial": rng.uniform(290.0, 320.0, 60),
+        "advection": (up, down, RHO_CP * np.abs(net["flow"])),
+        "conduction": None,
+        "boundary": ([0], [100.0], [300.0]),
+    }
+    result = run(model, 2.0, 20.0)
+    assert result.loop_closures > 8
+    np.testing.assert_allclose(result.temperature, oracle(model, 2.0, 10)[-1], rtol=1e-12)
+
+
+def test_a_mesh_with_too_many_loop_closures_is_refused():
+    rng = np.random.default_rng(7)
+    net = random_loop_network(rng, 4000, 1500, max_cycle=30)
+    up = np.where(net["flow"] >= 0, net["link_from"], net["link_to"])
+    down = np.where(net["flow"] >= 0, net["link_to"], net["link_from"])
+    with pytest.raises(SolverError, match="more than 1000 independent loop closures"):
+        ride_through(
+            np.full(4000, 1e3),
+            np.zeros(4000),
+            np.full(4000, 300.0),
+            dt=1.0,
+            t_end=10.0,
+            advection=(up, down, RHO_CP * np.abs(net["flow"])),
+        )
+
+
 # --- thresholds and history ---------------------------------------------------------
 
 
