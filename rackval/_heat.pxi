@@ -10,8 +10,8 @@
 # solved exactly by one method (``_ht_analyse`` / ``_ht_factor`` / ``_ht_solve``):
 #   1. weakly connected components, each solved on its own;
 #   2. strongly connected components (Tarjan) in topological order; inside each,
-#      a depth-first search from the lump with the largest coupling (the CDU or
-#      header end of a loop, through which every cycle of the loop passes);
+#      a depth-first search from the lump with the largest coupling (in a CDU
+#      loop a pump or header node, through which every cycle passes);
 #      reverse post-order numbers the lumps so that every coupling is lower
 #      triangular except the DFS back edges, i.e. the loop closures;
 #   3. the columns of those back edges ("cuts", K per component) are the only
