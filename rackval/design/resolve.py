@@ -303,6 +303,16 @@ class _Resolver:
                 recirculation=self.fraction(a.recirculation, (*here, "recirculation")),
             )
         water = site.facility_water
+        if water is not None and water.class_ is not None:
+            from ..catalog.standards import load_standards
+
+            standards = load_standards()
+            if standards.water(water.class_) is None:
+                known = ", ".join(w.name for w in standards.water_classes)
+                self.error(
+                    f"unknown facility-water class '{water.class_}' (known: {known})",
+                    ("site", "facility_water", "class"),
+                )
         return Site(
             altitude=self.quantity(
                 site.altitude, "length", ("site", "altitude"), allow_negative=True
@@ -400,6 +410,7 @@ class _Resolver:
                 part = self.part(cdu.part, (*craw, "part"), f"{clog}.part", ("cdu",))
                 if part is not None:
                     cdus.append(LoopCdu(cdu.id, part, clog, self.where(craw)))
+            self.check_fluid(loop, raw, logical)
             out.append(
                 Loop(
                     id=loop.id,
@@ -424,6 +435,34 @@ class _Resolver:
                 )
             )
         return tuple(out)
+
+    def check_fluid(self, loop: s.Loop, raw: FieldPath, logical: str) -> None:
+        """The loop's coolant is tabulated (or a CoolProp string) at its set-point."""
+        from ..physics.coolant import canonical_name, fluids, temperature_range
+
+        if canonical_name(loop.fluid) is None and not loop.fluid.startswith("INCOMP::"):
+            self.error(
+                f"unknown coolant '{loop.fluid}' (tabulated: {', '.join(fluids())}; other "
+                "fluids as CoolProp strings like 'INCOMP::MPG[0.40]' with rackval[fluids])",
+                (*raw, "fluid"),
+                f"{logical}.fluid",
+            )
+            return
+        setpoint = loop.supply_temperature
+        if setpoint is None or canonical_name(loop.fluid) is None:
+            return
+        try:
+            value = units.parse(setpoint, "temperature")
+        except UnitError:
+            return  # reported by the conversion
+        low, high = temperature_range()
+        if not low <= value <= high:
+            self.error(
+                f"supply temperature outside the coolant tables ({low - 273.15:.0f}–"
+                f"{high - 273.15:.0f} °C)",
+                (*raw, "supply_temperature"),
+                f"{logical}.supply_temperature",
+            )
 
     def pipe(self, pipe: s.Pipe | None, raw: FieldPath, logical: str) -> Pipe | None:
         if pipe is None:

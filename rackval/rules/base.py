@@ -214,10 +214,13 @@ def select_rules(
 
 
 def figure(part: Any, dotted: str) -> Any:
-    """The value of a dotted figure path on a part (None if any step is missing)."""
+    """The value of a dotted figure path on a part (None if any step is missing).
+
+    An empty collection (no pump-curve points, no accepted fluids) counts as missing.
+    """
     value = part
     for step in dotted.split("."):
         value = getattr(value, step, None)
-        if value is None:
+        if value is None or (isinstance(value, (tuple, list, dict)) and not value):
             return None
     return value

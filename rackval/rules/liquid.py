@@ -40,6 +40,12 @@ def _loop_of(design: Design, device: Device) -> Loop | None:
     return next((lp for lp in design.loops if lp.id == rack.loop), None)
 
 
+def _cooling_lost(loop: Loop, solution: Solution) -> bool:
+    """Facility water or every pump lost: judged by RV-LIQ-007, not by steady rules."""
+    scenario = solution.scenario
+    return loop.id in scenario.rejection_lost or loop.id in scenario.pumps_lost
+
+
 def _live_cdus(loop: Loop, solution: Solution) -> list:
     return [c for c in loop.cdus if c.id not in solution.scenario.lost_cdus]
 
@@ -67,6 +73,8 @@ def cdu_capacity(design: Design, solution: Solution) -> Iterator[Finding]:
     Passes: the same CDUs serving 500 kW.
     """
     for loop in design.loops:
+        if _cooling_lost(loop, solution):
+            continue
         devices = liquid_devices(design, loop)
         heats = [liquid_heat(d, solution.power.load_basis) for d in devices]
         ratings = [
@@ -106,7 +114,7 @@ def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Find
     for device in design.devices:
         c = device.part.coolant
         loop = _loop_of(design, device)
-        if c is None or c.max_supply is None or loop is None:
+        if c is None or c.max_supply is None or loop is None or _cooling_lost(loop, solution):
             continue
         sol = solution.loops.get(loop.id)
         inlet = sol.device_inlet.get(device.id) if sol is not None else None
@@ -122,7 +130,15 @@ def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Find
             )
 
 
-@rule("RV-LIQ-003", "branch-flow-low", needs=[Need("device", "coolant.min_flow", when=_on_loop)])
+@rule(
+    "RV-LIQ-003",
+    "branch-flow-low",
+    needs=[
+        Need("device", "coolant.min_flow", when=_on_loop),
+        Need("device", "coolant.pressure_drop", when=_on_loop),
+        Need("cdu", "cdu.pump_curve"),
+    ],
+)
 def branch_flow_low(design: Design, solution: Solution) -> Iterator[Finding]:
     """A device gets less coolant flow than it needs.
 
@@ -399,16 +415,23 @@ def fluid_mismatch(design: Design, solution: Solution) -> Iterator[Finding]:
     Why it matters: cold plates are qualified for one coolant chemistry; a different
     glycol or inhibitor package voids the warranty and can corrode plates or clog
     micro-channels.
-    Limit: ``coolant.fluids`` of the device part (datasheet; catalog, cited).
+    Limit: ``coolant.fluids`` of the device part (datasheet; catalog, cited); names
+    compared as the coolant tables read them (``PG25`` = ``pg-25`` = ``INCOMP::MPG[0.25]``).
     Fails: a device accepting only PG25 on an EG25 loop.
     Passes: the same device on a PG25 loop.
     """
     for loop in design.loops:
         for device in liquid_devices(design, loop):
             accepted = device.part.coolant.fluids
-            if accepted and loop.fluid.lower() not in {f.lower() for f in accepted}:
+            if accepted and _fluid_key(loop.fluid) not in {_fluid_key(f) for f in accepted}:
                 yield Finding.at(
                     device,
                     f"loop {loop.id} carries {loop.fluid}; {device.part.model} accepts "
                     f"{', '.join(accepted)}",
                 )
+
+
+def _fluid_key(name: str) -> str:
+    from ..physics.coolant import canonical_name
+
+    return canonical_name(name) or name.strip().lower()

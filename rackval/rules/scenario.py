@@ -17,7 +17,8 @@ def scenario_skipped(design: Design, solution: Solution) -> Iterator[Finding]:
 
     What it checks: every scenario asked for (by ``--scenarios`` or the default N-1
     set) that is structurally impossible: ``feed-lost:B`` when every feed is on side A,
-    an upstream or PDU id the design does not have.
+    an upstream, PDU, CDU or loop id the design does not have, ``pump-lost`` of a CDU
+    whose pump count the datasheet does not give.
     Why it matters: a design with one feed side has no A/B redundancy; the integrator
     should see that the failover was not evaluated rather than read silence as a pass.
     Limit: none — the design's structure (feed sides, upstream and PDU ids).
@@ -30,7 +31,7 @@ def scenario_skipped(design: Design, solution: Solution) -> Iterator[Finding]:
             rule="",
             severity="",
             scenario=skip.name,
-            path="power.feeds",
+            path=skip.path,
             message=f"scenario skipped: {skip.reason}",
             location=design.where,
         )

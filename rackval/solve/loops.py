@@ -9,12 +9,14 @@ A loop is built as (DESIGN §6):
   back to ``tank`` (direct return: the first rack supplied is the first returned;
   reverse return: the first supplied is the last returned), split into equal
   segments between taps;
+- a header's ``fittings_k`` counts once (on its first segment); each hose has its own;
 - per rack: a supply branch hose to the rack manifold, the liquid-cooled devices in
   parallel on the manifold (Δp = k·Q|Q| through their datasheet point), a return hose.
 
 The loop is solved only when every figure it needs is known: the CDU pump curve, each
 device's pressure-drop point, the loop fluid and supply temperature. Otherwise it is
-reported as not solved with the figures it lacks (rules report RV-CAT-001).
+reported as not solved with the figures it lacks (the liquid rules that need them
+report RV-CAT-001). A one-point pump curve is extended by EPANET's single-point rule.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from ..design.model import Design, Device, Loop
 from ..physics.coolant import coolant_properties
 from ..physics.heat import adiabatic_ride_through, effectiveness_counterflow, ua_from_approach
+from ..physics.hydraulics import fit_pump_curve
 from . import heat as heat_solver
 from . import hydraulics
 from .power import device_power
@@ -204,7 +207,17 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
     links: list[tuple[int, int, int]] = []
     link_names: list[str] = []
     extra: dict[str, list[float]] = {
-        k: [] for k in ("length", "diameter", "roughness", "minor_loss", "resistance")
+        k: []
+        for k in (
+            "length",
+            "diameter",
+            "roughness",
+            "minor_loss",
+            "resistance",
+            "pump_shutoff",
+            "pump_coefficient",
+            "pump_exponent",
+        )
     }
     curve_ptr = [0]
     curve_flow: list[float] = []
@@ -231,12 +244,19 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
     ) -> int:
         links.append((a, b, kind))
         link_names.append(name)
+        # a one-point datasheet curve becomes EPANET's single-point power curve
+        h0, r, n = fit_pump_curve(curve) if len(curve) == 1 else (0.0, 0.0, 2.0)
+        if len(curve) == 1:
+            curve = ()
         for key, value in (
             ("length", length),
             ("diameter", diameter),
             ("roughness", roughness),
             ("minor_loss", minor),
             ("resistance", resistance),
+            ("pump_shutoff", h0),
+            ("pump_coefficient", r),
+            ("pump_exponent", n),
         ):
             extra[key].append(value)
         for q, p in curve:
@@ -246,7 +266,7 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
         heat.append(power)
         return len(links) - 1
 
-    def pipe(a: int, b: int, name: str, spec, length: float) -> int:
+    def pipe(a: int, b: int, name: str, spec, length: float, fittings: bool = True) -> int:
         return link(
             a,
             b,
@@ -255,7 +275,7 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
             length=length,
             diameter=spec.diameter,
             roughness=spec.roughness or 0.0,
-            minor=spec.fittings_k or 0.0,
+            minor=(spec.fittings_k or 0.0) if fittings else 0.0,
         )
 
     header_in = node("supply-header")
@@ -277,7 +297,8 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
     previous = header_in
     for i, rack in enumerate(racks):
         tap = node(f"{rack.id}:supply-tap")
-        pipe(previous, tap, f"supply-header:{i + 1}", piping.supply, seg_supply)
+        # a header's fittings K counts once per header: on its first segment
+        pipe(previous, tap, f"supply-header:{i + 1}", piping.supply, seg_supply, i == 0)
         supply_taps.append(tap)
         previous = tap
     for rack in racks:
@@ -285,7 +306,7 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
     order = return_taps[::-1] if piping.arrangement == "direct-return" else return_taps
     for i, tap in enumerate(order):
         downstream = order[i + 1] if i + 1 < len(order) else 0
-        pipe(tap, downstream, f"return-header:{i + 1}", piping.return_, seg_return)
+        pipe(tap, downstream, f"return-header:{i + 1}", piping.return_, seg_return, i == 0)
     device_links: dict[str, int] = {}
     branch_links: dict[str, int] = {}
     for rack, s_tap, r_tap in zip(racks, supply_taps, return_taps, strict=True):
@@ -359,15 +380,19 @@ def solve_loop(
             if cdu in lost_cdus or model.link_names[k] in closed_pumps:
                 closed[k] = True
     if closed[[k for pumps in model.pump_links.values() for k in pumps]].all():
-        return LoopSolution(loop.id, False, "every pump of the loop is stopped")
+        return LoopSolution(
+            loop.id, False, "every pump of the loop is stopped", heat=float(model.heat.sum())
+        )
     net = model.network
     network = hydraulics.Network(**{**_fields(net), "closed": closed})
     result = hydraulics.solve(network, name=loop.id)
     flow = result.flow  # closed links keep the trickle of their very large resistance
-    pump_flow = {c: float(sum(flow[k] for k in pumps)) for c, pumps in model.pump_links.items()}
+    running = {c: [k for k in pumps if not closed[k]] for c, pumps in model.pump_links.items()}
+    pump_flow = {c: float(sum(flow[k] for k in ks)) for c, ks in running.items() if ks}
     pump_pressure = {
-        c: float(result.pressure[net.link_to[pumps[0]]] - result.pressure[0])
-        for c, pumps in model.pump_links.items()
+        c: float(result.pressure[net.link_to[ks[0]]] - result.pressure[0])
+        for c, ks in running.items()
+        if ks
     }
     device_flow = {d: float(flow[k]) for d, k in model.device_links.items()}
     total_heat = float(model.heat.sum())

@@ -54,6 +54,16 @@ class SkippedScenario:
     name: str
     reason: str
 
+    @property
+    def path(self) -> str:
+        """The design section the scenario is about (where a finding points)."""
+        kind = self.name.split(":", 1)[0]
+        return {
+            "feed-lost": "power.feeds",
+            "upstream-lost": "power.upstream",
+            "pdu-lost": "racks",
+        }.get(kind, "cooling.loops")
+
 
 def _feed_lost(design: Design, side: str) -> Scenario | SkippedScenario:
     sides = sorted({f.side for f in design.power.feeds})

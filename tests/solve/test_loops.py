@@ -40,7 +40,8 @@ def check_conservation(model, sol):
     np.add.at(net_flow, net.link_to, sol.flow)
     scale = np.abs(sol.flow).max()
     assert np.abs(net_flow[1:]).max() <= 1e-9 * scale  # node 0 is the tank (reference)
-    assert sum(sol.device_flow.values()) == pytest.approx(sum(sol.pump_flow.values()), rel=1e-9)
+    through_pumps = sum(sol.flow[k] for pumps in model.pump_links.values() for k in pumps)
+    assert sum(sol.device_flow.values()) == pytest.approx(through_pumps, rel=1e-9)
     if sol.heat_rejected is not None:
         assert sol.heat_rejected == pytest.approx(sol.heat, rel=1e-9)
 
@@ -80,7 +81,8 @@ def test_losing_pumps_lowers_device_flow(tmp_path):
     cdu = solve_loop(d, model, lost_cdus=frozenset({"cdu-1"}))
     q = [s.device_flow["r01-n01"] for s in (normal, pump, cdu)]
     assert q[0] > q[1] > q[2] > 0
-    assert cdu.pump_flow["cdu-1"] == pytest.approx(
+    assert "cdu-1" not in cdu.pump_flow  # stopped: no operating point
+    assert cdu.flow[model.pump_links["cdu-1"]].sum() == pytest.approx(
         0.0, abs=1e-4 * cdu.pump_flow["cdu-2"]
     )  # closed: a trickle
 
@@ -143,3 +145,43 @@ def test_volume_estimated_from_piping_and_parts(tmp_path):
     pipes = 2 * math.pi * 0.08**2 / 4 * 20 + 6 * math.pi * 0.032**2 / 4 * 3
     assert volume == pytest.approx(pipes + 8 * 0.001, rel=1e-12)
     assert complete is False
+
+
+def test_one_point_pump_curve_uses_epanets_single_point_rule(tmp_path):
+    # EPANET: shut-off at 4/3 of the design pressure, zero at twice the design flow
+    d = pod(
+        tmp_path,
+        (
+            "pump_curve: [[0 L/min, 300 kPa], [150 L/min, 250 kPa], [300 L/min, 100 kPa]]",
+            "pump_curve: [[150 L/min, 250 kPa]]",
+        ),
+    )
+    model = build_loop(d, d.loops[0])
+    k = model.pump_links["cdu-1"][0]
+    assert model.network.pump_shutoff[k] == pytest.approx(250e3 * 4 / 3)
+    sol = solve_loop(d, model)
+    assert sol.solved
+    check_conservation(model, sol)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("fluid: PG25", "fluid: PG99", ["unknown coolant 'PG99'", "cooling.loops[tcs-1].fluid"]),
+        (
+            "supply_temperature: 32 degC",
+            "supply_temperature: 95 degC",
+            ["outside the coolant tables"],
+        ),
+        ("class: W32", "class: W99", ["unknown facility-water class 'W99'"]),
+    ],
+)
+def test_bad_loop_inputs_are_design_errors(tmp_path, old, new, words):
+    from rackval.errors import DesignErrors
+
+    with pytest.raises(DesignErrors) as info:
+        pod(tmp_path, (old, new))
+    text = str(info.value)
+    assert "pod.yaml:" in text
+    for word in words:
+        assert word in text
