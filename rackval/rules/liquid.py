@@ -332,7 +332,12 @@ def facility_water_class(design: Design, solution: Solution) -> Iterator[Finding
 
 
 @rule(
-    "RV-LIQ-007", "ride-through-short", needs=[Need("device", "coolant.max_supply", when=_on_loop)]
+    "RV-LIQ-007",
+    "ride-through-short",
+    needs=[
+        Need("device", "coolant.max_supply", when=_on_loop),
+        Need("device", "coolant.volume", when=_on_loop),
+    ],
 )
 def ride_through_short(design: Design, solution: Solution) -> Iterator[Finding]:
     """The loop reaches a device limit sooner than the required ride-through time.
@@ -341,17 +346,22 @@ def ride_through_short(design: Design, solution: Solution) -> Iterator[Finding]:
     the time for the well-mixed loop coolant to warm from its supply set-point to the
     lowest maximum supply temperature of its devices at full coolant heat:
     t = ρ c_p V · ΔT / P (adiabatic lumped bound; metal is left out, so the bound is
-    conservative), against the loop's required ride-through.
+    conservative), against the loop's required ride-through. In ``pumps-lost:<loop>``
+    (no flow), each device on its own: the coolant held in its cold plates warms from
+    the set-point to its maximum supply temperature, t = ρ c_p V_device · ΔT / P_device.
     Why it matters: when the plant or its pumps stop, the CDU's reservoir and loop
     volume must carry the load until the standby plant or UPS-backed pumps take over.
     Limit: ``ride_through`` of the loop and the loop ``volume`` (design; when absent,
     estimated from the piping and the volumes the parts state — a lower bound);
-    ``coolant.max_supply`` of the devices (catalog); coolant properties from the
-    shipped CoolProp tables.
+    ``coolant.max_supply`` and ``coolant.volume`` of the devices (catalog); coolant
+    properties from the shipped CoolProp tables.
     Fails: 400 L of PG25 at 35 °C serving 264 kW with devices limited to 40 °C:
     4.006 MJ/(m³·K) × 0.4 m³ × 5 K / 264 kW = 30 s < 60 s required.
     Passes: the same loop at 120 kW: 67 s.
     """
+    if solution.scenario.kind == "pumps-lost":
+        yield from _pumps_lost_ride_through(design, solution)
+        return
     if solution.scenario.kind != "facility-water-lost":
         return
     for loop in design.loops:
@@ -378,6 +388,37 @@ def ride_through_short(design: Design, solution: Solution) -> Iterator[Finding]:
             value=time,
             limit=loop.ride_through,
         )
+
+
+def _pumps_lost_ride_through(design: Design, solution: Solution) -> Iterator[Finding]:
+    """Per device, the coolant standing in its cold plates heats up with no flow."""
+    from ..physics.coolant import coolant_properties
+    from ..physics.heat import adiabatic_ride_through
+
+    for loop in design.loops:
+        if loop.id not in solution.scenario.pumps_lost or loop.ride_through is None:
+            continue
+        if loop.supply_temperature is None:
+            continue
+        props = coolant_properties(loop.fluid, loop.supply_temperature)
+        for device in liquid_devices(design, loop):
+            c = device.part.coolant
+            heat = liquid_heat(device, solution.power.load_basis)
+            if c.volume is None or c.max_supply is None or not heat:
+                continue
+            margin = max(c.max_supply - loop.supply_temperature, 0.0)
+            time = adiabatic_ride_through(
+                props.density * props.heat_capacity * c.volume, margin, heat
+            )
+            if time < loop.ride_through:
+                yield Finding.at(
+                    device,
+                    f"with no flow its {c.volume * 1000:.2f} L of coolant reaches "
+                    f"{_c(c.max_supply)} after {time:.1f} s ({heat / 1000:.1f} kW) < "
+                    f"{loop.ride_through:.0f} s required",
+                    value=time,
+                    limit=loop.ride_through,
+                )
 
 
 @rule("RV-LIQ-008", "liquid-device-without-loop", per_scenario=False)
