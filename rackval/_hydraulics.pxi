@@ -18,7 +18,7 @@
 
 from libc.math cimport fabs, log, pow, M_PI
 from libc.stdlib cimport malloc, free, realloc
-from libc.string cimport memset
+from libc.string cimport memcpy
 
 # --- status codes ---------------------------------------------------------------
 cdef enum:
@@ -111,6 +111,13 @@ cdef class HydraulicTopology:
     last in each row), ``L`` (``A = L L^T``) by columns (diagonal first), and for
     every row ``k`` of ``L`` the columns of its off-diagonal entries in
     topological order of the elimination tree, with their positions in ``L``.
+
+    The connected components of the link graph (loops that share no node) are
+    numbered by their lowest node.  ``A`` is block diagonal over them whatever
+    the elimination order, so ``L`` is too and every elimination tree lies inside
+    one component: a component's rows, factored and solved in ascending order,
+    never touch another's.  The links and the rows of each component are kept
+    as ascending lists, for solves that iterate some components only.
     """
 
     cdef readonly Py_ssize_t n_nodes
@@ -118,6 +125,7 @@ cdef class HydraulicTopology:
     cdef readonly Py_ssize_t n_unknown
     cdef readonly Py_ssize_t nnz_a
     cdef readonly Py_ssize_t nnz_l
+    cdef readonly Py_ssize_t n_components
     cdef bint _ready
     cdef Py_ssize_t[::1] _link_from
     cdef Py_ssize_t[::1] _link_to
@@ -135,6 +143,12 @@ cdef class HydraulicTopology:
     cdef Py_ssize_t[::1] _r_ptr           # row patterns of L
     cdef Py_ssize_t[::1] _r_col
     cdef Py_ssize_t[::1] _r_pos
+    cdef Py_ssize_t[::1] _comp_of_node  # connected component of each node
+    cdef Py_ssize_t[::1] _comp_of_link
+    cdef Py_ssize_t[::1] _comp_link_ptr  # links of component c: _comp_link[ptr[c]:ptr[c+1]]
+    cdef Py_ssize_t[::1] _comp_link
+    cdef Py_ssize_t[::1] _comp_row_ptr   # rows of component c, ascending
+    cdef Py_ssize_t[::1] _comp_row
 
     @property
     def link_from(self):
@@ -170,6 +184,21 @@ cdef class HydraulicTopology:
     def l_indices(self):
         """Row indices of L (CSC, sorted within each column), int[nnz_l]."""
         return np.array(self._l_row)
+
+    @property
+    def component_of_node(self):
+        """Connected component of each node, numbered by lowest node, int[n_nodes]."""
+        return np.array(self._comp_of_node)
+
+    @property
+    def component_of_link(self):
+        """Connected component of each link, int[n_links]."""
+        return np.array(self._comp_of_link)
+
+    @property
+    def component_rows(self):
+        """Rows of each component, ascending: ``(indptr[n_components + 1], rows)``."""
+        return np.array(self._comp_row_ptr), np.array(self._comp_row)
 
 
 cdef int _minimum_degree(Py_ssize_t n, Py_ssize_t[::1] adj_ptr, Py_ssize_t[::1] adj_idx,
@@ -341,7 +370,8 @@ def prepare_hydraulic(Py_ssize_t n_nodes, const Py_ssize_t[::1] link_from,
     the lower triangle of ``A`` in that order, its elimination tree (Liu's
     algorithm with path compression), the row patterns of ``L`` (row subtrees
     of the elimination tree, in topological order) and the column pattern of
-    ``L``.  O(nnz(L)) after ordering.
+    ``L``.  Finally the connected components (from the union-find), each with
+    its links and rows.  O(nnz(L)) after ordering.
 
     References
     ----------
@@ -623,8 +653,58 @@ def prepare_hydraulic(Py_ssize_t n_nodes, const Py_ssize_t[::1] link_from,
                 nextpos[j] += 1
                 q += 1
 
+    # --- connected components: numbered by lowest node, links and rows listed ------
+    comp_of_node_arr = np.full(n, -1, dtype=np.intp)
+    comp_of_root_arr = np.full(n, -1, dtype=np.intp)
+    comp_of_link_arr = np.empty(m, dtype=np.intp)
+    cdef Py_ssize_t[::1] comp_of_node = comp_of_node_arr
+    cdef Py_ssize_t[::1] comp_of_root = comp_of_root_arr
+    cdef Py_ssize_t[::1] comp_of_link = comp_of_link_arr
+    cdef Py_ssize_t nc = 0
+    with nogil:
+        for i in range(n):
+            a = _find_root(&uf[0], i)
+            if comp_of_root[a] < 0:
+                comp_of_root[a] = nc
+                nc += 1
+            comp_of_node[i] = comp_of_root[a]
+        for k in range(m):
+            comp_of_link[k] = comp_of_node[link_from[k]]
+    comp_link_ptr_arr = np.zeros(nc + 1, dtype=np.intp)
+    comp_row_ptr_arr = np.zeros(nc + 1, dtype=np.intp)
+    comp_link_arr = np.empty(m, dtype=np.intp)
+    comp_row_arr = np.empty(nu, dtype=np.intp)
+    comp_fill_arr = np.empty(nc + 1, dtype=np.intp)
+    cdef Py_ssize_t[::1] comp_link_ptr = comp_link_ptr_arr
+    cdef Py_ssize_t[::1] comp_row_ptr = comp_row_ptr_arr
+    cdef Py_ssize_t[::1] comp_link = comp_link_arr
+    cdef Py_ssize_t[::1] comp_row = comp_row_arr
+    cdef Py_ssize_t[::1] comp_fill = comp_fill_arr
+    with nogil:
+        # counting sorts, stable: ascending links and rows within each component
+        for k in range(m):
+            comp_link_ptr[comp_of_link[k] + 1] += 1
+        for r in range(nu):
+            comp_row_ptr[comp_of_node[node_of_row[r]] + 1] += 1
+        for t in range(nc):
+            comp_link_ptr[t + 1] += comp_link_ptr[t]
+            comp_row_ptr[t + 1] += comp_row_ptr[t]
+        for t in range(nc):
+            comp_fill[t] = comp_link_ptr[t]
+        for k in range(m):
+            t = comp_of_link[k]
+            comp_link[comp_fill[t]] = k
+            comp_fill[t] += 1
+        for t in range(nc):
+            comp_fill[t] = comp_row_ptr[t]
+        for r in range(nu):
+            t = comp_of_node[node_of_row[r]]
+            comp_row[comp_fill[t]] = r
+            comp_fill[t] += 1
+
     topo = HydraulicTopology()
     topo._ready = True
+    topo.n_components = nc
     topo.n_nodes = n
     topo.n_links = m
     topo.n_unknown = nu
@@ -646,6 +726,12 @@ def prepare_hydraulic(Py_ssize_t n_nodes, const Py_ssize_t[::1] link_from,
     topo._r_ptr = rcount_arr
     topo._r_col = r_col_arr
     topo._r_pos = r_pos_arr
+    topo._comp_of_node = comp_of_node_arr
+    topo._comp_of_link = comp_of_link_arr
+    topo._comp_link_ptr = comp_link_ptr_arr
+    topo._comp_link = comp_link_arr
+    topo._comp_row_ptr = comp_row_ptr_arr
+    topo._comp_row = comp_row_arr
     return topo, _OK, -1
 
 
@@ -686,6 +772,16 @@ cdef struct _Hyd:
     # one scenario
     const double *speed
     const unsigned char *closed
+    # the part iterated: all links and rows for a full solve, or the links and rows of
+    # some connected components while the others hold a solution (held links)
+    const Py_ssize_t *act_link
+    Py_ssize_t n_act_link
+    const Py_ssize_t *act_row           # ascending within each component
+    Py_ssize_t n_act_row
+    double held_qsum                    # sum |Q| of the held links [m^3/s]
+    double held_qmax                    # largest |Q| of the held links [m^3/s]
+    Py_ssize_t held_pumps               # pumps among the held links
+    Py_ssize_t held_running             # ... of which running
     # work
     unsigned char *cv_closed
     double *p_coef                      # 1 / (dh/dQ)
@@ -825,7 +921,7 @@ cdef int _link_constants(const Py_ssize_t[::1] kind, const double[::1] param,
 
 
 cdef void _coefficients(_Hyd *h) noexcept nogil:
-    """P = 1/(dh/dQ) and Y = h/(dh/dQ) of every link at the current flows.
+    """P = 1/(dh/dQ) and Y = h/(dh/dQ) of every iterated link at the current flows.
 
     ``h`` is the pressure loss from start to end node [Pa] (a pump's is minus its
     gain).  As EPANET hydcoeffs.c (pipecoeff/DWpipecoeff, pumpcoeff, valvecoeff):
@@ -834,10 +930,11 @@ cdef void _coefficients(_Hyd *h) noexcept nogil:
     below q_min resistances and power-curve pumps follow the chord of their law
     (k q_min Q; h0 + r s^(2-n) q_min^(n-1) Q), as EPANET's linear law below RQtol.
     """
-    cdef Py_ssize_t k, c0, npts
+    cdef Py_ssize_t t, k, c0, npts
     cdef double q, flow, grad, loss, r, ml, e, s, rl, f, dfdq, r1, sp, h0, n, rs, slope
     cdef const double *c
-    for k in range(h.n_links):
+    for t in range(h.n_act_link):
+        k = h.act_link[t]
         flow = h.flow[k]
         q = fabs(flow)
         c = &h.coef[4 * k]
@@ -906,13 +1003,20 @@ cdef void _coefficients(_Hyd *h) noexcept nogil:
 
 
 cdef void _assemble(_Hyd *h) noexcept nogil:
-    """A = sum of P over links at each node, F = flow imbalance + Y terms (EPANET)."""
-    cdef Py_ssize_t k, i, j, r
+    """A = sum of P over links at each node, F = flow imbalance + Y terms (EPANET).
+
+    Rows and links of the iterated part only (a union of components: its links
+    touch no other row).
+    """
+    cdef Py_ssize_t t, p, k, i, j, r
     cdef double pk, yk, qk
-    memset(h.a_val, 0, h.nnz_a * sizeof(double))
-    for r in range(h.n_unknown):
+    for t in range(h.n_act_row):
+        r = h.act_row[t]
+        for p in range(h.a_ptr[r], h.a_ptr[r + 1]):
+            h.a_val[p] = 0.0
         h.rhs[r] = -h.demand[h.node_of_row[r]]
-    for k in range(h.n_links):
+    for t in range(h.n_act_link):
+        k = h.act_link[t]
         i = h.row_from[k]
         j = h.row_to[k]
         pk = h.p_coef[k]
@@ -935,14 +1039,17 @@ cdef void _assemble(_Hyd *h) noexcept nogil:
 cdef Py_ssize_t _factor(_Hyd *h) noexcept nogil:
     """Up-looking numeric Cholesky A = L L^T on the precomputed pattern.
 
-    Returns -1, or the row whose pivot is not positive.  ``x`` must be zero on
-    entry and is zero again on exit.
+    Rows of the iterated part, in ascending order within each component (a row
+    needs only earlier rows of its own component).  Returns -1, or the row whose
+    pivot is not positive.  ``x`` must be zero on those rows on entry and is zero
+    again on exit.
     """
-    cdef Py_ssize_t k, p, t, i, pos, end
+    cdef Py_ssize_t a, k, p, t, i, pos, end
     cdef double d, lki
     cdef double *x = h.x
     cdef double *lx = h.l_val
-    for k in range(h.n_unknown):
+    for a in range(h.n_act_row):
+        k = h.act_row[a]
         end = h.a_ptr[k + 1] - 1
         for p in range(h.a_ptr[k], end):
             x[h.a_col[p]] = h.a_val[p]
@@ -965,17 +1072,19 @@ cdef Py_ssize_t _factor(_Hyd *h) noexcept nogil:
 
 
 cdef void _solve_factored(_Hyd *h) noexcept nogil:
-    """rhs <- L^-T L^-1 rhs."""
-    cdef Py_ssize_t j, p
+    """rhs <- L^-T L^-1 rhs on the rows of the iterated part."""
+    cdef Py_ssize_t a, j, p
     cdef double v
     cdef double *b = h.rhs
     cdef double *lx = h.l_val
-    for j in range(h.n_unknown):
+    for a in range(h.n_act_row):
+        j = h.act_row[a]
         v = b[j] / lx[h.l_ptr[j]]
         b[j] = v
         for p in range(h.l_ptr[j] + 1, h.l_ptr[j + 1]):
             b[h.l_row[p]] -= lx[p] * v
-    for j in range(h.n_unknown - 1, -1, -1):
+    for a in range(h.n_act_row - 1, -1, -1):
+        j = h.act_row[a]
         v = b[j]
         for p in range(h.l_ptr[j] + 1, h.l_ptr[j + 1]):
             v -= lx[p] * b[h.l_row[p]]
@@ -992,10 +1101,11 @@ cdef int _pump_status(_Hyd *h) noexcept nogil:
     EPANET's head test can shut the only pump of a loop while it delivers forward
     flow.  Returns 1 if any status changed.
     """
-    cdef Py_ssize_t k
+    cdef Py_ssize_t t, k
     cdef double gain, hmax, sp
     cdef int changed = 0
-    for k in range(h.n_links):
+    for t in range(h.n_act_link):
+        k = h.act_link[t]
         if h.kind[k] != _PUMP or h.closed[k] or not h.speed[k] > 0.0:
             continue
         if h.cv_closed[k]:
@@ -1013,15 +1123,22 @@ cdef int _pump_status(_Hyd *h) noexcept nogil:
 
 cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
               double *residual, Py_ssize_t *bad) noexcept nogil:
-    """Todini-Pilati iterations as EPANET hydsolve(); flows and pressures in place."""
-    cdef Py_ssize_t k, it, row, nextcheck, kmax
-    cdef Py_ssize_t n_pumps = 0
-    cdef Py_ssize_t running = 0
+    """Todini-Pilati iterations as EPANET hydsolve(); flows and pressures in place.
+
+    Iterates the links and rows of ``h.act_link``/``h.act_row``; held links keep
+    their flows and enter only the network-wide quantities, as they would with
+    zero flow change in a full solve: sum|Q| of the convergence test, the
+    largest flow (small-flow threshold) and the count of running pumps.
+    """
+    cdef Py_ssize_t t, k, it, row, nextcheck, kmax
+    cdef Py_ssize_t n_pumps = h.held_pumps
+    cdef Py_ssize_t running = h.held_running
     cdef double dh, dq, qnew, qsum, dqsum, dqmax, relerr, qbig
     iterations[0] = 0
     residual[0] = 0.0
     bad[0] = -1
-    for k in range(h.n_links):
+    for t in range(h.n_act_link):
+        k = h.act_link[t]
         h.cv_closed[k] = 0
         if not isfinite(h.flow[k]):
             bad[0] = k
@@ -1032,12 +1149,14 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
                 running += 1
     if n_pumps > 0 and running == 0:
         return _HYD_ALL_PUMPS_CLOSED
-    qbig = 0.0
-    for k in range(h.n_links):
+    qbig = h.held_qmax
+    for t in range(h.n_act_link):
+        k = h.act_link[t]
         if fabs(h.flow[k]) > qbig:
             qbig = fabs(h.flow[k])
     h.q_min = _QMIN_REL * qbig
-    memset(h.x, 0, h.n_unknown * sizeof(double))
+    for t in range(h.n_act_row):
+        h.x[h.act_row[t]] = 0.0
     nextcheck = _CHECK_FREQ
     kmax = -1
     for it in range(1, max_iter + 1):
@@ -1049,14 +1168,16 @@ cdef int _gga(_Hyd *h, double tol, Py_ssize_t max_iter, Py_ssize_t *iterations,
             bad[0] = h.node_of_row[row]
             return _HYD_NOT_POSITIVE_DEFINITE
         _solve_factored(h)
-        for row in range(h.n_unknown):
+        for t in range(h.n_act_row):
+            row = h.act_row[t]
             h.pressure[h.node_of_row[row]] = h.rhs[row]
         # new flows: dq = Y - P (p_from - p_to)  (EPANET newlinkflows)
-        qsum = 0.0
+        qsum = h.held_qsum
         dqsum = 0.0
         dqmax = -1.0
-        qbig = 0.0
-        for k in range(h.n_links):
+        qbig = h.held_qmax
+        for t in range(h.n_act_link):
+            k = h.act_link[t]
             dh = h.pressure[h.link_from[k]] - h.pressure[h.link_to[k]]
             dq = h.y_coef[k] - h.p_coef[k] * dh
             qnew = h.flow[k] - dq
@@ -1090,6 +1211,7 @@ cdef class _Workspace:
 
     cdef double[::1] coef, p_coef, y_coef, a_val, l_val, x, rhs
     cdef unsigned char[::1] cv_closed
+    cdef Py_ssize_t[::1] all_link, all_row    # 0..m-1 and 0..n_unknown-1
 
     def __init__(self, HydraulicTopology topo):
         m = topo.n_links
@@ -1102,6 +1224,8 @@ cdef class _Workspace:
         self.x = np.zeros(nu + 1)
         self.rhs = np.zeros(nu + 1)
         self.cv_closed = np.zeros(m + 1, dtype=np.uint8)
+        self.all_link = np.arange(m + 1, dtype=np.intp)
+        self.all_row = np.arange(nu + 1, dtype=np.intp)
 
 
 cdef int _check_inputs(HydraulicTopology topo, const Py_ssize_t[::1] kind,
@@ -1144,7 +1268,10 @@ cdef void _bind(_Hyd *h, HydraulicTopology topo, const Py_ssize_t[::1] kind,
                 const Py_ssize_t[::1] curve_ptr, const double[::1] curve_flow,
                 const double[::1] curve_dp, const double[::1] demand, double density,
                 _Workspace ws) noexcept:
-    """Point the solver state at the topology, link data and work arrays."""
+    """Point the solver state at the topology, link data and work arrays.
+
+    The iterated part is the whole network (every link and row, nothing held).
+    """
     cdef double rho_g = density * _GRAVITY
     h.n_nodes = topo.n_nodes
     h.n_links = topo.n_links
@@ -1180,6 +1307,14 @@ cdef void _bind(_Hyd *h, HydraulicTopology topo, const Py_ssize_t[::1] kind,
     h.l_val = &ws.l_val[0]
     h.x = &ws.x[0]
     h.rhs = &ws.rhs[0]
+    h.act_link = &ws.all_link[0]
+    h.n_act_link = topo.n_links
+    h.act_row = &ws.all_row[0]
+    h.n_act_row = topo.n_unknown
+    h.held_qsum = 0.0
+    h.held_qmax = 0.0
+    h.held_pumps = 0
+    h.held_running = 0
 
 
 def solve_hydraulic(HydraulicTopology topology not None, const Py_ssize_t[::1] kind,
@@ -1322,7 +1457,8 @@ def solve_hydraulic_batch(HydraulicTopology topology not None, const Py_ssize_t[
     demand, fixed_pressure, density, viscosity, tol, max_iter
         The base network, as for :func:`solve_hydraulic`.
     base_flow : float64[m]
-        Warm start of every scenario, normally the base solution [m^3/s].
+        Warm start of the base network, normally its solution [m^3/s]; the
+        scenarios start from the base solution found from it.
     closed_ptr : intp[s + 1]
         Closed-state edits of scenario ``j`` are ``closed_ptr[j]:closed_ptr[j+1]``.
     closed_link : intp[e]
@@ -1356,12 +1492,27 @@ def solve_hydraulic_batch(HydraulicTopology topology not None, const Py_ssize_t[
     Notes
     -----
     The symbolic factorization of ``topology`` and the per-link constants are
-    shared by all scenarios; only the numeric factorization is redone.
+    shared by all scenarios.  The base network is solved first, from
+    ``base_flow``, exactly as :func:`solve_hydraulic` would; a scenario then
+    iterates only the connected components holding a link its edits change (a
+    closed state, or a pump's speed) and copies the base solution everywhere
+    else: the numeric factorization and the triangular solves run over those
+    components' rows of ``L``, the flow update over their links.  The other
+    components' flows count in the network-wide quantities as in a full solve
+    (sum|Q| of the convergence test, largest flow, running pumps), so the
+    result is the full solve of the scenario, warm-started from the base
+    solution, to the tolerance.  A scenario that changes nothing returns the
+    base solution (0 iterations, the base residual).  If the base network
+    itself cannot be solved, every scenario is solved in full from
+    ``base_flow``.  Per scenario O(size of the changed components) per
+    iteration, plus copying the base solution.
     """
     cdef Py_ssize_t m = topology.n_links
     cdef Py_ssize_t n = topology.n_nodes
+    cdef Py_ssize_t nu = topology.n_unknown
+    cdef Py_ssize_t nc = topology.n_components
     cdef Py_ssize_t ns = closed_ptr.shape[0] - 1
-    cdef Py_ssize_t j, i, e, k
+    cdef Py_ssize_t j, i, e, k, c, t, p, n_edit, n_closed_edit, n_touch, na_link, na_row
     cdef Py_ssize_t bad = -1
     cdef int status
     cdef _Hyd h
@@ -1392,34 +1543,87 @@ def solve_hydraulic_batch(HydraulicTopology topology not None, const Py_ssize_t[
     if status != _OK:
         return flows, pressures, iterations, residual, statuses, bads, status, bad
 
+    cdef Py_ssize_t[::1] fixed = topology._fixed_nodes
+    cdef Py_ssize_t[::1] comp_of_link = topology._comp_of_link
+    cdef Py_ssize_t[::1] comp_link_ptr = topology._comp_link_ptr
+    cdef Py_ssize_t[::1] comp_link = topology._comp_link
+    cdef Py_ssize_t[::1] comp_row_ptr = topology._comp_row_ptr
+    cdef Py_ssize_t[::1] comp_row = topology._comp_row
+
+    # --- the base solution, from base_flow (a full solve) ---------------------------
+    base_flow_arr = np.zeros(m + 1, dtype=np.float64)
+    base_pressure_arr = np.zeros(n + 1, dtype=np.float64)
+    cdef double[::1] base_f = base_flow_arr
+    cdef double[::1] base_p = base_pressure_arr
+    for k in range(m):
+        base_f[k] = base_flow[k]
+    for i in range(fixed.shape[0]):
+        base_p[fixed[i]] = fixed_pressure[i]
+    cdef Py_ssize_t base_it = 0
+    cdef double base_res = 0.0
+    cdef Py_ssize_t base_bad = -1
+    cdef int base_status
+    _bind(&h, topology, kind, curve_ptr, curve_flow, curve_dp, demand, density, ws)
+    h.speed = &speed[0] if m else NULL
+    h.closed = &closed[0] if m else NULL
+    h.flow = &base_f[0]
+    h.pressure = &base_p[0]
+    with nogil:
+        base_status = _gga(&h, tol, max_iter, &base_it, &base_res, &base_bad)
+    cdef bint by_component = base_status == _OK
+
     scen_speed_arr = np.empty(m + 1, dtype=np.float64)
     scen_closed_arr = np.empty(m + 1, dtype=np.uint8)
     cdef double[::1] scen_speed = scen_speed_arr
     cdef unsigned char[::1] scen_closed = scen_closed_arr
+    # per component: sum and largest |Q| of the base solution, pumps, running pumps
+    comp_qsum_arr = np.zeros(nc + 1, dtype=np.float64)
+    comp_qmax_arr = np.zeros(nc + 1, dtype=np.float64)
+    comp_pumps_arr = np.zeros(nc + 1, dtype=np.intp)
+    comp_running_arr = np.zeros(nc + 1, dtype=np.intp)
+    stamp_arr = np.full(nc + 1, -1, dtype=np.intp)     # scenario that changed component c
+    touched_arr = np.empty(nc + 1, dtype=np.intp)
+    act_link_arr = np.empty(m + 1, dtype=np.intp)
+    act_row_arr = np.empty(nu + 1, dtype=np.intp)
+    cdef double[::1] comp_qsum = comp_qsum_arr
+    cdef double[::1] comp_qmax = comp_qmax_arr
+    cdef Py_ssize_t[::1] comp_pumps = comp_pumps_arr
+    cdef Py_ssize_t[::1] comp_running = comp_running_arr
+    cdef Py_ssize_t[::1] stamp = stamp_arr
+    cdef Py_ssize_t[::1] touched = touched_arr
+    cdef Py_ssize_t[::1] act_link = act_link_arr
+    cdef Py_ssize_t[::1] act_row = act_row_arr
     cdef double[:, ::1] flows_v = flows
     cdef double[:, ::1] pressures_v = pressures
     cdef Py_ssize_t[::1] it_v = iterations
     cdef double[::1] res_v = residual
     cdef Py_ssize_t[::1] st_v = statuses
     cdef Py_ssize_t[::1] bad_v = bads
-    cdef Py_ssize_t[::1] fixed = topology._fixed_nodes
     cdef Py_ssize_t it_j = 0
     cdef double res_j = 0.0
+    cdef double q
     cdef Py_ssize_t bad_j = -1
     cdef int st_j
-    _bind(&h, topology, kind, curve_ptr, curve_flow, curve_dp, demand, density, ws)
     h.speed = &scen_speed[0]
     h.closed = &scen_closed[0]
     with nogil:
+        for k in range(m):
+            scen_speed[k] = speed[k]
+            scen_closed[k] = 1 if closed[k] else 0
+            c = comp_of_link[k]
+            q = fabs(base_f[k])
+            comp_qsum[c] += q
+            if q > comp_qmax[c]:
+                comp_qmax[c] = q
+            if kind[k] == _PUMP:
+                comp_pumps[c] += 1
+                if not closed[k] and speed[k] > 0.0:
+                    comp_running[c] += 1
         for j in range(ns):
             st_j = _OK
             bad_j = -1
             it_j = 0
             res_j = 0.0
-            for k in range(m):
-                scen_speed[k] = speed[k]
-                scen_closed[k] = closed[k]
-                flows_v[j, k] = base_flow[k]
             for e in range(closed_ptr[j], closed_ptr[j + 1]):
                 k = closed_link[e]
                 if k < 0 or k >= m:
@@ -1439,12 +1643,75 @@ def solve_hydraulic_batch(HydraulicTopology topology not None, const Py_ssize_t[
                         bad_j = k
                         break
                     scen_speed[k] = speed_value[e]
-            if st_j == _OK:
+            if st_j == _OK and not by_component:
+                for k in range(m):
+                    flows_v[j, k] = base_flow[k]
                 for i in range(fixed.shape[0]):
                     pressures_v[j, fixed[i]] = fixed_pressure[i]
                 h.flow = &flows_v[j, 0] if m else NULL
                 h.pressure = &pressures_v[j, 0] if n else NULL
                 st_j = _gga(&h, tol, max_iter, &it_j, &res_j, &bad_j)
+            elif st_j == _OK:
+                if m:
+                    memcpy(&flows_v[j, 0], &base_f[0], m * sizeof(double))
+                if n:
+                    memcpy(&pressures_v[j, 0], &base_p[0], n * sizeof(double))
+                # components holding a link whose closed state or pump speed changed
+                n_closed_edit = closed_ptr[j + 1] - closed_ptr[j]
+                n_edit = n_closed_edit + speed_ptr[j + 1] - speed_ptr[j]
+                n_touch = 0
+                for e in range(n_edit):
+                    if e < n_closed_edit:
+                        k = closed_link[closed_ptr[j] + e]
+                    else:
+                        k = speed_link[speed_ptr[j] + e - n_closed_edit]
+                    if (scen_closed[k] != (1 if closed[k] else 0)
+                            or (kind[k] == _PUMP and scen_speed[k] != speed[k])):
+                        c = comp_of_link[k]
+                        if stamp[c] != j:
+                            stamp[c] = j
+                            touched[n_touch] = c
+                            n_touch += 1
+                if n_touch == 0:
+                    res_j = base_res
+                else:
+                    na_link = 0
+                    na_row = 0
+                    for t in range(n_touch):
+                        c = touched[t]
+                        for p in range(comp_link_ptr[c], comp_link_ptr[c + 1]):
+                            act_link[na_link] = comp_link[p]
+                            na_link += 1
+                        for p in range(comp_row_ptr[c], comp_row_ptr[c + 1]):
+                            act_row[na_row] = comp_row[p]
+                            na_row += 1
+                    h.act_link = &act_link[0]
+                    h.n_act_link = na_link
+                    h.act_row = &act_row[0]
+                    h.n_act_row = na_row
+                    h.held_qsum = 0.0
+                    h.held_qmax = 0.0
+                    h.held_pumps = 0
+                    h.held_running = 0
+                    for c in range(nc):
+                        if stamp[c] != j:
+                            h.held_qsum += comp_qsum[c]
+                            if comp_qmax[c] > h.held_qmax:
+                                h.held_qmax = comp_qmax[c]
+                            h.held_pumps += comp_pumps[c]
+                            h.held_running += comp_running[c]
+                    h.flow = &flows_v[j, 0]
+                    h.pressure = &pressures_v[j, 0]
+                    st_j = _gga(&h, tol, max_iter, &it_j, &res_j, &bad_j)
+            # back to the base state for the next scenario
+            for e in range(closed_ptr[j], closed_ptr[j + 1]):
+                k = closed_link[e]
+                if k >= 0 and k < m:
+                    scen_closed[k] = 1 if closed[k] else 0
+            for e in range(speed_ptr[j], speed_ptr[j + 1]):
+                k = speed_link[e]
+                if k >= 0 and k < m:
+                    scen_speed[k] = speed[k]
             st_v[j] = st_j
             bad_v[j] = bad_j
             it_v[j] = it_j

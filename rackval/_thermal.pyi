@@ -153,6 +153,14 @@ class HydraulicTopology:
     def l_indptr(self) -> NDArray[np.intp]: ...
     @property
     def l_indices(self) -> NDArray[np.intp]: ...
+    @property
+    def n_components(self) -> int: ...
+    @property
+    def component_of_node(self) -> NDArray[np.intp]: ...
+    @property
+    def component_of_link(self) -> NDArray[np.intp]: ...
+    @property
+    def component_rows(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]: ...
 
 def prepare_hydraulic(
     n_nodes: int,
@@ -220,7 +228,10 @@ def solve_hydraulic_batch(
     int,
     int,
 ]:
-    """Scenarios as edits of closed states and pump speeds, warm-started from ``base_flow``.
+    """Scenarios as edits of closed states and pump speeds of a solved base network.
+
+    The base is solved from ``base_flow``; each scenario iterates only the connected
+    components its edits change and copies the base solution elsewhere.
 
     Returns ``(flow[s, m], pressure[s, n], iterations[s], residual[s], status[s],
     bad_index[s], batch_status, batch_bad_index)``.

@@ -368,6 +368,33 @@ def pipe(a: int, b: int, length: float, diameter: float, **extra) -> dict:
     return {"a": a, "b": b, "kind": PIPE, "length": length, "diameter": diameter, **extra}
 
 
+def union(*nets: Network) -> Network:
+    """Disjoint union: the loops side by side, nodes and links numbered in order, one fluid.
+
+    The fluid (density, viscosity) is the first network's.
+    """
+    node_offset = np.cumsum([0] + [net.n_nodes for net in nets])
+    point_offset = np.cumsum([0] + [int(net.curve_ptr[-1]) for net in nets])
+    per_link = (
+        "kind length diameter roughness minor_loss resistance pump_shutoff pump_coefficient "
+        "pump_exponent speed closed curve_flow curve_pressure"
+    ).split()
+    return Network(
+        n_nodes=int(node_offset[-1]),
+        link_from=np.concatenate([net.link_from + o for net, o in zip(nets, node_offset)]),
+        link_to=np.concatenate([net.link_to + o for net, o in zip(nets, node_offset)]),
+        fixed_nodes=np.concatenate([net.fixed_nodes + o for net, o in zip(nets, node_offset)]),
+        fixed_pressure=np.concatenate([net.fixed_pressure for net in nets]),
+        demand=np.concatenate([net.demand for net in nets]),
+        curve_ptr=np.concatenate(
+            [[0]] + [net.curve_ptr[1:] + o for net, o in zip(nets, point_offset)]
+        ),
+        density=nets[0].density,
+        viscosity=nets[0].viscosity,
+        **{name: np.concatenate([getattr(net, name) for net in nets]) for name in per_link},
+    )
+
+
 def random_loop(seed: int, *, max_nodes: int = 40) -> Network:
     """A seeded random CDU loop: parallel pumps, a tree of pipes and devices, extra loops.
 

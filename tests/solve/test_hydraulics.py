@@ -33,8 +33,9 @@ from reference_hydraulics import (
     reference_solve,
     resistance,
     solved,
+    union,
 )
-from scipy.sparse.csgraph import reverse_cuthill_mckee
+from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 
 from rackval import _thermal
 from rackval.errors import SolverError
@@ -42,6 +43,7 @@ from rackval.solve.hydraulics import (
     PIPE,
     PUMP,
     RESISTANCE,
+    HydraulicResult,
     Network,
     _error_message,
     bench_hall_network,
@@ -434,6 +436,212 @@ def test_batch_on_the_hall_reuses_one_topology():
         assert abs(batch.flow[j, p]) < 1e-6 * batch.flow[j, twin]
         assert batch.flow[j, twin] > base.flow[twin]  # the surviving pump takes more flow
     assert batch.iterations.max() <= 20
+
+
+# --- batch: one connected component at a time -----------------------------------------------
+# A scenario iterates only the loops (connected components) its edits change and copies the
+# base solution into the others; the kernel first re-solves the base from ``base.flow``, so
+# "the base solution" below is ``solve(net, flow0=base.flow)``, bit for bit. Every comparison
+# with a full solve of the scenario is at the solver tolerance: Σ|ΔQ|/Σ|Q| <= 1e-6, so flows
+# to 1e-6 of the largest flow (as test_batch_equals_individual_solves).
+
+
+def _loops() -> Network:
+    # three loops of very different sizes side by side, one fluid (water): one pump on one
+    # resistance (2 nodes), a 20-rack group of the benchmark hall (804 nodes), a random CDU loop
+    # (34 nodes)
+    tiny = network([pump(0, 1, H0, R_PUMP), resistance(1, 0, 3.0e8)], 2)
+    return union(tiny, bench_hall_network(20), random_loop(3))
+
+
+def _assert_full_solve(net: Network, flow, pressure, edited: Network, start) -> None:
+    full = solved(edited, flow0=start)
+    assert_mass_balance(net, flow, pressure)
+    scale = np.abs(full.flow).max()
+    np.testing.assert_allclose(flow, full.flow, rtol=0, atol=1e-6 * scale)
+    np.testing.assert_allclose(pressure, full.pressure, rtol=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_components_are_the_loops_and_the_blocks_of_l(seed):
+    # Invariants against scipy's connected_components: same partition, numbered by lowest
+    # node; the rows of each component partition the unknowns; L is block diagonal and the
+    # elimination tree has one tree per loop (a random loop's free nodes are joined by its
+    # spanning tree, so fixed nodes do not split it).
+    net = union(random_loop(seed), random_loop(seed + 100), random_loop(seed + 200))
+    topology = prepare(net)
+    graph = sp.coo_matrix(
+        (np.ones(net.n_links), (net.link_from, net.link_to)), shape=(net.n_nodes,) * 2
+    )
+    count, labels = connected_components(graph, directed=False)
+    comp = topology.component_of_node
+    assert topology.n_components == count == 3
+    _, first = np.unique(comp, return_index=True)
+    assert np.all(np.diff(first) > 0)  # numbered by lowest node
+    assert len({(a, b) for a, b in zip(comp, labels)}) == count  # the same partition
+    np.testing.assert_array_equal(topology.component_of_link, comp[net.link_from])
+    ptr, rows = topology.component_rows
+    row_comp = comp[topology.permutation]
+    np.testing.assert_array_equal(np.sort(rows), np.arange(topology.n_unknown))
+    for c in range(count):
+        block = rows[ptr[c] : ptr[c + 1]]
+        assert np.all(np.diff(block) > 0) and np.all(row_comp[block] == c)
+    parent = topology.elimination_tree
+    assert np.all(row_comp[parent[parent >= 0]] == row_comp[parent >= 0])
+    assert np.count_nonzero(parent < 0) == count
+    lptr, lrows = topology.l_indptr, topology.l_indices
+    column_comp = np.repeat(row_comp, np.diff(lptr))
+    np.testing.assert_array_equal(row_comp[lrows], column_comp)
+
+
+def test_batch_scenario_touching_two_components():
+    # One scenario closes a pump of the hall group and slows the random loop's pump: both loops
+    # are iterated together, the tiny loop keeps the base solution; equal to the full solve.
+    net = _loops()
+    topology = prepare(net)
+    comp = topology.component_of_link
+    base = solved(net, prepared=topology)
+    pumps = np.flatnonzero(net.kind == PUMP)
+    hall_pump = int(pumps[comp[pumps] == 1][0])
+    loop_pump = int(pumps[comp[pumps] == 2][0])
+    batch = solve_batch(
+        net,
+        closed=[[hall_pump], []],
+        speed=[{loop_pump: 0.7}, {}],
+        prepared=topology,
+        base=base,
+    )
+    assert batch.ok.all() and batch.iterations[0] > 0 and batch.iterations[1] == 0
+    closed = net.closed.copy()
+    closed[hall_pump] = True
+    speed = net.speed.copy()
+    speed[loop_pump] = 0.7
+    edited = _edit(net, closed=closed, speed=speed)
+    _assert_full_solve(net, batch.flow[0], batch.pressure[0], edited, base.flow)
+    held = comp == 0
+    np.testing.assert_array_equal(batch.flow[0, held], batch.flow[1, held])
+    assert batch.flow[0, loop_pump] < 0.9 * base.flow[loop_pump]  # the slower pump moves less
+
+
+def test_batch_scenario_touching_no_component_returns_the_base():
+    # No edit, closing a link that is already closed, a speed edit of a pipe (speeds apply to
+    # pumps only) and a pump set to its own speed change nothing: 0 iterations, the base
+    # solution bit for bit, and that within the tolerance of the `base` passed in.
+    links = np.arange(_loops().n_links)
+    net = _edit(_loops(), closed=links == 40)  # a cold-plate branch of the hall group valved off
+    topology = prepare(net)
+    base = solved(net, prepared=topology)
+    pipe_link = int(np.flatnonzero(net.kind == PIPE)[0])
+    pump_link = int(np.flatnonzero(net.kind == PUMP)[0])
+    batch = solve_batch(
+        net,
+        closed=[[], [40], [], []],
+        speed=[{}, {}, {pipe_link: 0.5}, {pump_link: float(net.speed[pump_link])}],
+        prepared=topology,
+        base=base,
+    )
+    assert batch.ok.all() and np.all(batch.iterations == 0)
+    again = solve(net, prepared=topology, flow0=base.flow)
+    for j in range(4):
+        np.testing.assert_array_equal(batch.flow[j], again.flow)
+        np.testing.assert_array_equal(batch.pressure[j], again.pressure)
+    assert batch.residual[0] == again.residual <= 1e-6
+    scale = np.abs(base.flow).max()
+    np.testing.assert_allclose(batch.flow[0], base.flow, rtol=0, atol=1e-6 * scale)
+
+
+def test_batch_components_of_very_different_sizes():
+    # Every pump lost, the hall group's CDU pipe closed (that loop then carries only the
+    # leakage of a closed link: converged on the network's Σ|Q| as a full solve is), and the
+    # tiny loop's pump with the CDU: each equals the full solve; the loops a scenario leaves
+    # alone are the base solution bit for bit.
+    net = _loops()
+    topology = prepare(net)
+    comp = topology.component_of_link
+    base = solved(net, prepared=topology)
+    pumps = np.flatnonzero(net.kind == PUMP)
+    cdu = int(pumps[comp[pumps] == 1][-1]) + 1  # the pipe after the hall group's two pumps
+    assert net.kind[cdu] == PIPE and comp[cdu] == 1
+    scenarios = [[int(p)] for p in pumps] + [[cdu], [int(pumps[0]), cdu], []]
+    batch = solve_batch(net, closed=scenarios, prepared=topology, base=base)
+    assert batch.ok.all()
+    for j, links in enumerate(scenarios[:-1]):
+        closed = net.closed.copy()
+        closed[links] = True
+        _assert_full_solve(
+            net, batch.flow[j], batch.pressure[j], _edit(net, closed=closed), base.flow
+        )
+        held = ~np.isin(comp, comp[links])
+        np.testing.assert_array_equal(batch.flow[j, held], batch.flow[-1, held])
+    # CDU closed: at most the closed pipe's leakage, shut-off pressure / CBIG (about 4e-8 m³/s)
+    cbig = epanet_tolerances(net.density)[0]
+    leak = net.pump_shutoff[pumps].max() / cbig
+    assert np.abs(batch.flow[len(pumps), comp == 1]).max() <= 1.01 * leak
+
+
+def test_batch_warm_start_equivalence():
+    # The scenarios start from the base solution the kernel finds from `base.flow`: a converged
+    # base, EPANET's cold start and a base with 20 % noise on every flow give the same results,
+    # each the full solve of the scenario warm-started from the converged base.
+    net = _loops()
+    topology = prepare(net)
+    base = solved(net, prepared=topology)
+    rng = np.random.default_rng(1)
+    cold = HydraulicResult(initial_flow(net), np.zeros(net.n_nodes), 0, math.inf)
+    noisy = HydraulicResult(
+        base.flow * (1 + 0.2 * rng.standard_normal(net.n_links)), base.pressure, 0, math.inf
+    )
+    pumps = np.flatnonzero(net.kind == PUMP)
+    scenarios = [[int(p)] for p in pumps]
+    batches = [
+        solve_batch(net, closed=scenarios, prepared=topology, base=start)
+        for start in (base, cold, noisy)
+    ]
+    for j, links in enumerate(scenarios):
+        closed = net.closed.copy()
+        closed[links] = True
+        edited = _edit(net, closed=closed)
+        for batch in batches:
+            _assert_full_solve(net, batch.flow[j], batch.pressure[j], edited, base.flow)
+
+
+def test_batch_counts_running_pumps_over_the_whole_network():
+    # Closing both pumps of one loop leaves the network with running pumps (that loop's flow
+    # goes to zero, as in a full solve); closing every pump is "all pumps closed".
+    net = union(_cdu_loop(1, 2, 2), _cdu_loop(2, 2, 2))
+    topology = prepare(net)
+    comp = topology.component_of_link
+    pumps = np.flatnonzero(net.kind == PUMP)
+    first = [int(p) for p in pumps[comp[pumps] == 0]]
+    batch = solve_batch(
+        net, closed=[first, [int(p) for p in pumps]], prepared=topology, raise_errors=False
+    )
+    assert batch.status.tolist() == [_thermal.STATUS_OK, _thermal.STATUS_HYD_ALL_PUMPS_CLOSED]
+    closed = net.closed.copy()
+    closed[first] = True
+    base = solved(net, prepared=topology)
+    _assert_full_solve(net, batch.flow[0], batch.pressure[0], _edit(net, closed=closed), base.flow)
+    loop = comp == 0
+    assert np.abs(batch.flow[0, loop]).max() < 1e-6 * np.abs(base.flow[loop]).max()
+
+
+def test_batch_solves_in_full_when_the_base_cannot_be_solved():
+    # Base: every pump closed (nothing drives the flow: no base solution to copy). Each
+    # scenario reopens one pump (dense masks) and is solved in full from `base.flow`: the
+    # same computation as solve(flow0=base.flow) on the edited network, bit for bit.
+    net = union(_cdu_loop(1, 2, 2), _cdu_loop(2, 2, 2))
+    pumps = np.flatnonzero(net.kind == PUMP)
+    stopped = _edit(net, closed=net.kind == PUMP)
+    start = initial_flow(net)
+    masks = np.tile(stopped.closed, (len(pumps), 1))
+    masks[np.arange(len(pumps)), pumps] = False
+    cold = HydraulicResult(start, np.zeros(net.n_nodes), 0, math.inf)
+    batch = solve_batch(stopped, closed=masks, base=cold)
+    assert batch.ok.all()
+    for j in range(len(pumps)):
+        full = solved(_edit(net, closed=masks[j]), flow0=start)
+        np.testing.assert_array_equal(batch.flow[j], full.flow)
+        np.testing.assert_array_equal(batch.pressure[j], full.pressure)
 
 
 def _edit(net: Network, **changes) -> Network:
