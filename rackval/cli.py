@@ -172,7 +172,7 @@ def validate(
     """Validate design files or directories (default: designs/)."""
     from .catalog import load_catalog
     from .design.resolve import load_design
-    from .errors import DesignError, DesignErrors
+    from .errors import DesignError, DesignErrors, ScenarioError, SolverError
     from .rules import RULES, severity_rank
     from .validate import validate_design
 
@@ -205,7 +205,10 @@ def validate(
             errors += exc.errors if isinstance(exc, DesignErrors) else [exc]
             for line in _design_error_lines(exc):
                 _err(line)
-        except ValueError as exc:  # an unknown scenario name
+        except SolverError as exc:  # a loop that cannot be solved: this design is invalid
+            invalid += 1
+            _err(f"{_rel(str(file))}: error: {exc}")
+        except ScenarioError as exc:
             raise click.UsageError(str(exc)) from None
     if fmt == "json":
         from .report.json import render_json
@@ -215,7 +218,7 @@ def validate(
         from .report.text import render_text
 
         click.echo(render_text(reports, results=results, invalid=invalid), nl=False)
-    if errors:
+    if invalid:
         sys.exit(EXIT_ERROR)
     threshold = severity_rank(fail_on)
     failing = any(severity_rank(f.severity) <= threshold for r in reports for f in r.findings)

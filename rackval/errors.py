@@ -15,6 +15,7 @@ __all__ = [
     "DesignErrors",
     "CatalogError",
     "SolverError",
+    "ScenarioError",
     "SaveConflictError",
 ]
 
@@ -80,6 +81,10 @@ class CatalogError(RackvalError):
 
 class SolverError(RackvalError):
     """A solver could not produce a result (singular network, no convergence)."""
+
+
+class ScenarioError(RackvalError, ValueError):
+    """A scenario name that rackval does not know (a usage error)."""
 
 
 class SaveConflictError(RackvalError):

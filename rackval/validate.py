@@ -61,8 +61,10 @@ def validate_design(
 
     Raises
     ------
-    ValueError
+    ScenarioError
         An unknown scenario name.
+    SolverError
+        A coolant loop could not be solved (singular network, no convergence).
     """
     rules = select_rules(select, ignore, extend_select)
     selected = tuple(r.id for r in rules)

@@ -193,6 +193,8 @@ def build_loop(design: Design, loop: Loop, load: str = "max") -> LoopModel | lis
         c = d.part.coolant
         if c.pressure_drop is None or c.pressure_drop_flow is None:
             missing.append(f"part '{d.part.slug}' coolant.pressure_drop")
+        elif c.pressure_drop <= 0 or c.pressure_drop_flow <= 0:
+            missing.append(f"part '{d.part.slug}' coolant.pressure_drop above zero")
         if liquid_heat(d, load) is None:
             missing.append(f"part '{d.part.slug}' power and cooling.liquid_fraction")
     if not loop.cdus:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..design.model import Design
+from ..errors import ScenarioError
 
 __all__ = ["Scenario", "NORMAL", "scenarios_for", "parse_scenario", "SkippedScenario"]
 
@@ -140,7 +141,7 @@ def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
 
     Raises
     ------
-    ValueError
+    ScenarioError
         The name is not a known scenario kind.
     """
     if name == "normal":
@@ -148,7 +149,7 @@ def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
     kind, _, target = name.partition(":")
     if kind not in _BUILDERS or not target:
         known = ", ".join(["normal", *(f"{k}:<id>" for k in _BUILDERS), "n-1", "all"])
-        raise ValueError(f"unknown scenario '{name}' (known: {known})")
+        raise ScenarioError(f"unknown scenario '{name}' (known: {known})")
     return _BUILDERS[kind](design, target)
 
 

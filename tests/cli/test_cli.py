@@ -195,3 +195,25 @@ def test_include_merges_files(tmp_path):
     ok = run("validate", str(tmp_path))  # a directory: included fragments are not run alone
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "1 design checked" in ok.stdout
+
+
+def test_unsolvable_loop_is_a_clear_error_and_other_designs_still_run(monkeypatch):
+    # a singular or non-converging loop (simulated) makes that design invalid (exit 2),
+    # names the loop, and the other designs are still validated
+    from rackval.errors import SolverError
+    from rackval.solve import hydraulics
+
+    def fail(network, *, name="loop", **kwargs):
+        raise SolverError(f"loop '{name}': did not converge in 100 iterations (residual 0.1)")
+
+    monkeypatch.setattr(hydraulics, "solve", fail)
+    pod = str(ROOT / "tests" / "data" / "loops" / "pod.yaml")
+    result = CliRunner().invoke(cli, ["validate", pod, CLEAN], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "pod.yaml: error: loop 'tcs-1': did not converge" in result.output
+    assert "2 designs checked, 1 invalid" in result.output
+
+
+def test_unknown_scenario_is_a_usage_error():
+    result = invoke("validate", FAILOVER, "--scenarios", "pump-lost")
+    assert result.exit_code == 2 and "unknown scenario 'pump-lost'" in result.output
