@@ -110,6 +110,7 @@ cdef struct _HtSys:
     double *uv            # value a_ij
     Py_ssize_t *comp_w    # [n_comp] 1 if the component keeps its W columns
     double *diag          # [n]
+    double *dinv          # [n] 1 / diag (the sweeps multiply: shorter dependency chain)
     double *w             # W columns, each over [cut_ws, component end)
     double *s             # LU factors of S, one dense K x K block per component
     double *z             # [max K] scratch
@@ -150,6 +151,7 @@ cdef void _ht_init(_HtSys *h) noexcept nogil:
     h.uv = NULL
     h.comp_w = NULL
     h.diag = NULL
+    h.dinv = NULL
     h.w = NULL
     h.s = NULL
     h.z = NULL
@@ -176,6 +178,7 @@ cdef void _ht_free(_HtSys *h) noexcept nogil:
     free(h.uv)
     free(h.comp_w)
     free(h.diag)
+    free(h.dinv)
     free(h.w)
     free(h.s)
     free(h.z)
@@ -466,18 +469,21 @@ cdef int _ht_factor(_HtSys *h, const Py_ssize_t *active, const Py_ssize_t *rp,
     cdef double *x = _ht_dalloc(n)
 
     h.diag = _ht_dalloc(n)
+    h.dinv = _ht_dalloc(n)
     h.lp = _ht_ialloc(h.n_act + 1)
     h.up = _ht_ialloc(h.n_act + 1)
     h.cut_woff = _ht_ialloc(h.n_cut + 1)
     h.s_off = _ht_ialloc(h.n_comp + 1)
     h.piv = _ht_ialloc(h.n_cut)
     h.comp_w = _ht_ialloc(h.n_comp)
-    if (upc == NULL or x == NULL or h.diag == NULL or h.lp == NULL or h.up == NULL
+    if (upc == NULL or x == NULL or h.diag == NULL or h.dinv == NULL or h.lp == NULL
+            or h.up == NULL
             or h.cut_woff == NULL or h.s_off == NULL or h.piv == NULL or h.comp_w == NULL):
         status = _HT_NO_MEMORY
     else:
         for i in range(n):
             h.diag[i] = diag[i]
+            h.dinv[i] = 1.0 / diag[i] if diag[i] != 0.0 else 0.0
             x[i] = 0.0
             if h.pos[i] >= 0 and not (diag[i] > 0.0 and isfinite(diag[i])):
                 bad[0] = i
@@ -639,7 +645,7 @@ cdef void _ht_solve(const _HtSys *h, const double *rhs, double *t) noexcept nogi
             s = rhs[i]
             for e in range(h.lp[p], h.lp[p + 1]):
                 s -= h.lv[e] * t[h.lc[e]]
-            t[i] = s / h.diag[i]
+            t[i] = s * h.dinv[i]
         a = h.comp_cut[c]
         K = h.comp_cut[c + 1] - a
         if K == 0:
@@ -682,7 +688,36 @@ cdef void _ht_solve(const _HtSys *h, const double *rhs, double *t) noexcept nogi
                     s -= h.lv[e] * t[h.lc[e]]
                 for e in range(h.up[p], h.up[p + 1]):
                     s -= h.uv[e] * z[h.cut_id[h.uc[e]] - a]
-                t[i] = s / h.diag[i]
+                t[i] = s * h.dinv[i]
+
+
+cdef void _ht_to_positions(_HtSys *h, double *work_d, Py_ssize_t *work_i) noexcept nogil:
+    """Renumber a factored system so that lump = position (identity order).
+
+    ``_ht_solve`` then reads and writes ``rhs`` and ``t`` indexed by position.
+    ``work_d`` and ``work_i`` need ``n_act`` entries.
+    """
+    cdef Py_ssize_t e, g, p, i
+    for e in range(h.nnz_l):
+        h.lc[e] = h.pos[h.lc[e]]
+    if h.up != NULL:
+        for e in range(h.up[h.n_act]):
+            h.uc[e] = h.pos[h.uc[e]]
+    for g in range(h.n_cut):
+        h.cut_lump[g] = h.pos[h.cut_lump[g]]
+    for p in range(h.n_act):
+        work_d[p] = h.diag[h.order[p]]
+        work_i[p] = h.cut_id[h.order[p]]
+    for p in range(h.n_act):
+        h.diag[p] = work_d[p]
+        h.cut_id[p] = work_i[p]
+    for p in range(h.n_act):
+        work_d[p] = h.dinv[h.order[p]]
+    for p in range(h.n_act):
+        h.dinv[p] = work_d[p]
+        h.order[p] = p
+    for i in range(h.n):
+        h.pos[i] = i if i < h.n_act else -1
 
 
 cdef void _ht_csr(Py_ssize_t n, Py_ssize_t ne, const Py_ssize_t *row,
@@ -1014,6 +1049,15 @@ def step_transient(const double[::1] capacity, const double[::1] power,
     ef_a = np.empty(max(n, 1), dtype=np.float64)
     eo_a = np.empty(max(n, 1), dtype=np.float64)
     done_a = np.zeros(max(nw, 1), dtype=np.intp)
+    nu_a = np.empty(max(n, 1), dtype=np.intp)
+    inv_a = np.empty(max(n, 1), dtype=np.intp)
+    edp_a = np.empty(max(n, 1), dtype=np.intp)
+    wp_a = np.empty(max(nw, 1), dtype=np.intp)
+    cdtp_a = np.empty(max(n, 1), dtype=np.float64)
+    basep_a = np.empty(max(n, 1), dtype=np.float64)
+    dgp_a = np.empty(max(n, 1), dtype=np.float64)  # 1 / diagonal
+    pa_a = np.empty(max(n, 1), dtype=np.float64)
+    pb_a = np.empty(max(n, 1), dtype=np.float64)
     cdef double[::1] r = r_a
     cdef double[::1] cdt = cdt_a
     cdef double[::1] base = base_a
@@ -1037,15 +1081,24 @@ def step_transient(const double[::1] capacity, const double[::1] power,
     cdef double[::1] ef = ef_a
     cdef double[::1] eo = eo_a
     cdef Py_ssize_t[::1] done = done_a
+    cdef Py_ssize_t[::1] nu = nu_a
+    cdef Py_ssize_t[::1] inv = inv_a
+    cdef Py_ssize_t[::1] edp = edp_a
+    cdef Py_ssize_t[::1] wp = wp_a
+    cdef double[::1] cdtp = cdtp_a
+    cdef double[::1] basep = basep_a
+    cdef double[::1] dgp = dgp_a
+    cdef double[::1] pa = pa_a
+    cdef double[::1] pb = pb_a
 
-    cdef Py_ssize_t i, j, k, e, p, d, w, s, a, b, ne = 0, n_elim = 0, head, tail
+    cdef Py_ssize_t i, j, k, e, p, d, w, s, a, b, v, n_act, ne = 0, n_elim = 0, head, tail
     cdef Py_ssize_t steps = 0, rows = 0, last_row = -1, first_w = -1, step_w, n_cut = 0
     cdef Py_ssize_t bad = -1
     cdef int status = _OK
     cdef double g, a_pd, a_dp, t_prev, t_new, lim, tc, first_t = NAN
     cdef double step_min, res, scale, resid = 0.0
-    cdef double *tcur = &ta[0] if n > 0 else NULL
-    cdef double *tnxt = &tb[0] if n > 0 else NULL
+    cdef double *tcur = NULL
+    cdef double *tnxt = NULL
     cdef double *tswap
     cdef _HtSys h
     _ht_init(&h)
@@ -1203,8 +1256,33 @@ def step_transient(const double[::1] capacity, const double[::1] power,
                     status = _HT_TRANSIENT_SINGULAR
             n_cut = h.n_cut
 
-        # --- time steps -------------------------------------------------------------
+        # --- time steps, in solve order --------------------------------------------
+        # Working index v: the core lumps by position (the order of the sweeps),
+        # then the eliminated lumps in elimination order, so every pass of a step
+        # streams through memory.
         if status == _OK:
+            n_act = h.n_act
+            for i in range(n):
+                if act[i]:
+                    nu[i] = h.pos[i]
+            for k in range(n_elim):
+                nu[ep[k]] = n_act + k
+            for i in range(n):
+                inv[nu[i]] = i
+            _ht_to_positions(&h, &pa[0], &edp[0])
+            for v in range(n):
+                i = inv[v]
+                cdtp[v] = cdt[i]
+                basep[v] = base[i]
+                dgp[v] = 1.0 / dg[i] if dg[i] != 0.0 else 0.0
+                pa[v] = initial[i]
+            for k in range(n_elim):
+                edp[k] = nu[ed[k]]
+            for w in range(nw):
+                wp[w] = nu[watch[w]]
+            tcur = &pa[0]
+            tnxt = &pb[0]
+
             for w in range(nw):
                 if initial[watch[w]] >= limit[w]:
                     cross[w] = 0.0
@@ -1215,27 +1293,27 @@ def step_transient(const double[::1] capacity, const double[::1] power,
             if rows_max > 0:
                 htime[0] = 0.0
                 for w in range(nw):
-                    hist[0, w] = tcur[watch[w]]
+                    hist[0, w] = tcur[wp[w]]
                 rows = 1
                 last_row = 0
             s = 0
             while s < n_steps and not (stop_at_first and first_w >= 0):
                 s += 1
-                for i in range(n):
-                    r[i] = cdt[i] * tcur[i] + base[i]
+                for v in range(n):
+                    r[v] = cdtp[v] * tcur[v] + basep[v]
                 for k in range(n_elim):
-                    r[ed[k]] -= ef[k] * r[ep[k]]
+                    r[edp[k]] -= ef[k] * r[n_act + k]
                 _ht_solve(&h, &r[0], tnxt)
                 for k in range(n_elim - 1, -1, -1):
-                    p = ep[k]
-                    tnxt[p] = (r[p] - eo[k] * tnxt[ed[k]]) / dg[p]
+                    v = n_act + k
+                    tnxt[v] = (r[v] - eo[k] * tnxt[edp[k]]) * dgp[v]
                 step_w = -1
                 step_min = 0.0
                 for w in range(nw):
                     if done[w]:
                         continue
-                    t_prev = tcur[watch[w]]
-                    t_new = tnxt[watch[w]]
+                    t_prev = tcur[wp[w]]
+                    t_new = tnxt[wp[w]]
                     lim = limit[w]
                     if t_prev < lim and lim <= t_new:
                         # linear in the step; ties go to the lowest watch entry
@@ -1255,33 +1333,37 @@ def step_transient(const double[::1] capacity, const double[::1] power,
                 if rows_max > 0 and s % record_every == 0:
                     htime[rows] = s * dt
                     for w in range(nw):
-                        hist[rows, w] = tcur[watch[w]]
+                        hist[rows, w] = tcur[wp[w]]
                     last_row = s
                     rows += 1
             if rows_max > 0 and last_row != steps:
                 htime[rows] = steps * dt
                 for w in range(nw):
-                    hist[rows, w] = tcur[watch[w]]
+                    hist[rows, w] = tcur[wp[w]]
                 rows += 1
+
+            # back to lump order: ta = last step, tb = the step before
+            for v in range(n):
+                ta[inv[v]] = tcur[v]
+                tb[inv[v]] = tnxt[v]
 
             # relative residual of the last step on the full (unreduced) system
             if steps > 0:
                 scale = 0.0
                 for i in range(n):
-                    t_prev = cdt[i] * tnxt[i] + base[i]
-                    res = diag0[i] * tcur[i] - t_prev
+                    t_prev = cdt[i] * tb[i] + base[i]
+                    res = diag0[i] * ta[i] - t_prev
                     for e in range(rp[i], rp[i + 1]):
-                        res += rv[e] * tcur[rc[e]]
+                        res += rv[e] * ta[rc[e]]
                     if fabs(res) > resid:
                         resid = fabs(res)
                     if fabs(t_prev) > scale:
                         scale = fabs(t_prev)
-                    if fabs(diag0[i] * tcur[i]) > scale:
-                        scale = fabs(diag0[i] * tcur[i])
+                    if fabs(diag0[i] * ta[i]) > scale:
+                        scale = fabs(diag0[i] * ta[i])
                 if scale > 0.0:
                     resid /= scale
         _ht_free(&h)
 
-    result = buf_a if (n == 0 or tcur == &ta[0]) else buf_b
-    return (result, steps, first_t, first_w, cross_a, htime_a, hist_a, rows, n_cut,
+    return (buf_a, steps, first_t, first_w, cross_a, htime_a, hist_a, rows, n_cut,
             resid, status, bad)

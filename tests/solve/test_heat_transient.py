@@ -47,7 +47,9 @@ def test_adiabatic_rise_is_linear_and_the_crossing_exact(dt):
     result = ride_through(
         [C_POD], [120e3], [T_35C], dt=dt, t_end=120.0, watch=[0], limit=[T_35C + 10.0]
     )
-    assert result.first_crossing == pytest.approx(C_POD * 10.0 / 120e3, rel=1e-12)
+    # (rounding: each step adds ~1 ulp of 308 K = 6e-14 K; over 684 steps at dt = 0.1
+    # that is < 4e-11 K, i.e. < 3e-10 s at 0.146 K/s)
+    assert result.first_crossing == pytest.approx(C_POD * 10.0 / 120e3, rel=1e-11)
     assert (result.first_watch, result.first_lump) == (0, 0)
     assert result.steps == math.ceil(68.3708 / result.dt)  # stopped in the crossing step
     assert result.temperature[0] == pytest.approx(T_35C + 120e3 * result.time / C_POD, rel=1e-13)
@@ -417,6 +419,12 @@ def test_zero_length_run():
     result = two_ramps(dt=1.0, t_end=0.0, watch=[0], limit=[305.0], history_every=1.0)
     assert (result.steps, result.time, result.first_crossing) == (0, 0.0, None)
     assert result.history_time.tolist() == [0.0]
+
+
+def test_empty_network():
+    result = ride_through([], [], [], dt=1.0, t_end=5.0, history_every=1.0)
+    assert (result.steps, result.time, result.temperature.shape) == (5, 5.0, (0,))
+    assert result.history.shape == (6, 0)
 
 
 # --- bad input -----------------------------------------------------------------------
