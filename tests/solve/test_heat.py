@@ -42,8 +42,11 @@ def solve(net, *, rho=WATER_RHO, cp=WATER_CP, **kwargs) -> SteadyTemperatures:
 
 
 def assert_energy_balance(result: SteadyTemperatures) -> None:
-    # Σ heat in = Σ heat removed by the heat-exchanger links (mass is conserved).
-    assert result.heat_rejected == pytest.approx(result.heat_in, rel=1e-10, abs=1e-6)
+    # Σ heat in = Σ heat removed by the heat-exchanger links (mass is conserved); to
+    # rounding relative to the gross heat flows (exchangers at different sink
+    # temperatures can move heat between each other).
+    gross = result.heat_in + float(np.sum(np.abs(result.heat_removed)))
+    assert abs(result.energy_imbalance) <= 1e-11 * gross + 1e-6  # [W]
 
 
 def reference(net, rho=WATER_RHO, cp=WATER_CP):
