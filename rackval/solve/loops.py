@@ -511,6 +511,9 @@ def _steady_temperatures(
         heat=model.heat,
         rejection=rejection,
         sink_temperature=sink,
+        # closed links keep a trickle through their very large resistance; the
+        # hydraulic solver's small-flow threshold (1e-6 of the largest) marks it
+        zero_flow=1e-6 * float(np.abs(flow).max()),
         name=model.loop.id,
         node_names=model.node_names,
         link_names=model.link_names,
