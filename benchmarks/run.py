@@ -1,28 +1,38 @@
 """Run the rackval performance benchmarks and print medians, ratios and verdicts.
 
 One command measures every benchmark in the same run, so that the ratios between them
-(and against a bare interpreter start) are comparable::
+(and against a bare interpreter start, EPANET 2.2 and the scipy reference) are
+comparable::
 
     python benchmarks/run.py                     # 7 timed runs per benchmark
     python benchmarks/run.py --repeat 11 --json bench.json
     python benchmarks/run.py -k validate          # only rows whose name contains "validate"
+    python benchmarks/run.py -k "hall 1000"       # only the kernel rows of the 1,000-rack hall
 
 Each benchmark is timed with :func:`time.perf_counter` around a fresh interpreter
-started by :func:`subprocess.run` with ``sys.executable`` (or, for in-process
-benchmarks added later, around the call itself). The table shows, per row, the median,
-minimum and maximum wall time of ``--repeat`` runs (at least 5), the ratio of the median
-to the median of ``python -c pass`` measured in the same run, the target from DESIGN §11
-where one exists, and a verdict:
+started by :func:`subprocess.run` with ``sys.executable``, or around an in-process call
+(the kernel rows of the hall, whose targets are on the kernel, not on interpreter
+start-up). The table shows, per row, the median, minimum and maximum of ``--repeat``
+runs (at least 5), the ratio of the median to the median of ``python -c pass`` measured
+in the same run, the target from DESIGN §11 where one exists, and a verdict:
 
 ``PASS`` / ``FAIL``
-    The median is below / not below the target.
+    The median is below / not below the target (``< x``), or for speed-ups (``≥ x``)
+    at least / below it.
 ``-``
     No target (baselines, reference rows).
+``SKIP``
+    A baseline that cannot run on this machine (``../shared`` or WNTR missing); the
+    reason is printed under the table. Not a failure.
 ``ERROR``
     The benchmark could not be measured: a command exited with an unexpected code
     (for ``rackval validate``, 0 = clean and 1 = findings are both fine; 2 = invalid
     design or internal error is not), timed out, or raised. The message is printed
     under the table; timings of a failing command are shown but not judged.
+
+Most rows are wall times in seconds; a few are other quantities with their own unit: a
+speed-up (``×``, the baseline's median divided by rackval's), a relative difference of
+flows (``%``) or a peak resident set size (``MiB``).
 
 The exit status is 0 when no row is ``FAIL`` or ``ERROR``, otherwise 1.
 
@@ -44,7 +54,9 @@ expensive set-up with :meth:`Context.wants`::
         yield time_call(name, lambda: solve(network), ctx,
                         target=0.050, target_label="< 50 ms")
 
-A raising benchmark function becomes one ``ERROR`` row; the others still run.
+A raising benchmark function becomes one ``ERROR`` row; the others still run. A row
+computed from other rows (a speed-up) is measured whenever any row of its function is
+selected: pass ``always=True`` to :func:`time_call` for the rows it needs.
 
 Speed is measured here and only here; tests never assert timings (STYLE.md, habit 14).
 """
@@ -58,6 +70,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +78,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 """Repository root; subprocesses run here so ``python -m rackval`` finds this checkout."""
+
+BENCH = Path(__file__).resolve().parent
+"""This directory (the probes and the hall fixtures live here)."""
+
+SHARED = ROOT.parent / "shared"
+"""Default location of the shared reference anchors (``bench/epanet_hall.py``)."""
 
 BASELINE = "python -c pass"
 """Name of the row every ratio is taken against."""
@@ -76,6 +95,35 @@ TIMEOUT = 120.0
 
 COLD_VALIDATE_TARGET = 1.0
 """DESIGN §11: cold ``rackval validate designs/<pod>.yaml``, normal + N-1, < 1.0 s wall."""
+
+HALL = 1000
+"""Racks of the benchmark hall (40,200 nodes, 58,200 links, 50 CDU groups)."""
+HALL_SOLVE_TARGET = 0.050
+"""DESIGN §11: steady hydraulic solve of the 1,000-rack hall in the kernel, < 50 ms."""
+HALL_EPANET_SPEEDUP = 2.5
+"""… and ≥ 2.5× faster than EPANET 2.2 ``ENsolveH`` on the same network in the same run."""
+HALL_SCIPY_SPEEDUP = 10.0
+"""… and ≥ 10× faster than a scipy.sparse reference of the same algorithm."""
+HALL_FLOW_AGREEMENT = 0.5
+"""DESIGN §11: flows against EPANET within 0.5 % (pumps, first and last devices). [%]"""
+HALL_HEAT_TARGET = 0.020
+"""DESIGN §11: + heat (advection, CDU, case temperatures) on that hall, < 20 ms more."""
+HALL_N1_TARGET = 2.0
+"""DESIGN §11: N-1 sweep of that hall (every pump and CDU lost, 150 scenarios), < 2 s."""
+HALL_N1_EPANET_SPEEDUP = 10.0
+"""… and ≥ 10× faster than EPANET solving each scenario."""
+HALL_N1_EPANET_SAMPLE = 10
+"""Scenarios EPANET solves (evenly spread over the 150); its sweep is extrapolated."""
+RIDE_THROUGH_TARGET = 1.0
+"""Brief of the benchmarks: 10-minute ride-through at 0.5 s steps on the hall, < 1 s."""
+MEMORY_TARGET = 500.0
+"""DESIGN §11: memory, 1,000-rack hall, < 500 MB RSS (judged in MiB, which is stricter)."""
+MEMORY_RUNS = 3
+"""Fresh interpreters per memory row (the peak RSS hardly varies between runs)."""
+GENERATED_HALLS = (100, 1000)
+"""Racks of the generated designs validated end to end (no target: DESIGN says report)."""
+SLOW_RACKS = 1000
+"""Generated designs this large run ``--slow-repeat`` times (default once), no warm-up."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +144,12 @@ class Context:
     select : str or None
         Run only rows whose name contains this text (case-insensitive); the
         ``python -c pass`` baseline always runs, since every ratio needs it.
+    shared : Path
+        Directory holding ``bench/epanet_hall.py`` (the EPANET baseline); rows that
+        need it are ``SKIP`` when it is missing.
+    slow_repeat : int
+        Timed runs of the slowest rows (``rackval validate`` of the generated
+        1,000-rack design, about a minute and a half each).
     """
 
     root: Path
@@ -103,6 +157,8 @@ class Context:
     warmup: bool = True
     python: str = sys.executable
     select: str | None = None
+    shared: Path = SHARED
+    slow_repeat: int = 1
 
     def wants(self, name: str) -> bool:
         """Return whether the row called `name` is to be measured in this run."""
@@ -111,16 +167,16 @@ class Context:
 
 @dataclass
 class Result:
-    """One row of the table: the timing samples of one benchmark.
+    """One row of the table: the samples of one benchmark.
 
     Attributes
     ----------
     name : str
         Row label, unique within a run.
     samples : list of float
-        Wall time of each timed run. [s]
+        Each timed run [s], or each measurement in ``unit``.
     target : float or None
-        Upper bound on the median from DESIGN §11, or None when there is none. [s]
+        Bound on the median from DESIGN §11 (in ``unit``), or None when there is none.
     target_label : str
         The target as DESIGN §11 words it.
     command : list of str or None
@@ -131,6 +187,16 @@ class Result:
         Why the row could not be measured; set means ``ERROR``.
     skipped : bool
         Deselected with ``-k``; not timed and not reported.
+    unit : str
+        ``s`` (wall time), ``×`` (speed-up), ``%`` or ``MiB``.
+    at_least : bool
+        The target is a lower bound (speed-ups): PASS when the median is ≥ ``target``.
+    derived : bool
+        Computed from other rows' medians (one value; no min and max).
+    skip_reason : str or None
+        A baseline that cannot run here; set means ``SKIP``.
+    note : str or None
+        Printed under the table (the figures behind a row, how it was measured).
     """
 
     name: str
@@ -141,29 +207,38 @@ class Result:
     exit_codes: list[int] = field(default_factory=list)
     error: str | None = None
     skipped: bool = False
+    unit: str = "s"
+    at_least: bool = False
+    derived: bool = False
+    skip_reason: str | None = None
+    note: str | None = None
 
     @property
     def median(self) -> float | None:
-        """Median of the samples [s]; None without samples."""
+        """Median of the samples (in ``unit``); None without samples."""
         return statistics.median(self.samples) if self.samples else None
 
     @property
     def min(self) -> float | None:
-        """Fastest sample [s]; None without samples."""
+        """Smallest sample; None without samples."""
         return min(self.samples) if self.samples else None
 
     @property
     def max(self) -> float | None:
-        """Slowest sample [s]; None without samples."""
+        """Largest sample; None without samples."""
         return max(self.samples) if self.samples else None
 
     @property
     def status(self) -> str:
-        """``ERROR``, ``PASS``, ``FAIL``, or ``-`` when there is no target."""
+        """``SKIP``, ``ERROR``, ``PASS``, ``FAIL``, or ``-`` when there is no target."""
+        if self.skip_reason is not None and self.error is None:
+            return "SKIP"
         if self.error is not None or self.median is None:
             return "ERROR"
         if self.target is None:
             return "-"
+        if self.at_least:
+            return "PASS" if self.median >= self.target else "FAIL"
         return "PASS" if self.median < self.target else "FAIL"
 
 
@@ -272,6 +347,7 @@ def time_call(
     *,
     target: float | None = None,
     target_label: str = "",
+    always: bool = False,
 ) -> Result:
     """Time an in-process call, `ctx.repeat` times (after one untimed warm-up call).
 
@@ -287,6 +363,9 @@ def time_call(
         Upper bound on the median. [s]
     target_label : str
         The target as printed.
+    always : bool
+        Measure even when ``-k`` deselects the row (another row of the same benchmark,
+        a speed-up, needs its median); :func:`run` still leaves it out of the table.
 
     Returns
     -------
@@ -294,7 +373,7 @@ def time_call(
         An exception from `func` becomes the row's error and ends the row.
     """
     result = Result(name, target=target, target_label=target_label)
-    if not ctx.wants(name):
+    if not (always or ctx.wants(name)):
         result.skipped = True
         return result
     runs = ctx.repeat + (1 if ctx.warmup else 0)
@@ -356,13 +435,491 @@ def cold_validate(ctx: Context) -> Iterator[Result]:
         )
 
 
+# ------------------------------------------------------------------- derived rows
+
+
+def speedup(
+    name: str,
+    baseline: Result,
+    ours: Result,
+    *,
+    target: float | None,
+    target_label: str,
+    note: str | None = None,
+) -> Result:
+    """A row with the baseline's median divided by ours (× faster), judged as ``≥ target``
+    (not judged when `target` is None).
+
+    SKIP when the baseline is SKIP; ERROR when either median is missing.
+    """
+    result = Result(
+        name, target=target, target_label=target_label, unit="×", at_least=True, derived=True
+    )
+    result.note = note
+    if baseline.status == "SKIP":
+        result.skip_reason = baseline.skip_reason
+    elif baseline.median is None or ours.median is None or ours.error or baseline.error:
+        missing = baseline if baseline.median is None or baseline.error else ours
+        result.error = f"needs the median of {missing.name!r}"
+    else:
+        result.samples = [baseline.median / ours.median]
+    return result
+
+
+def skipped(name: str, reason: str, **fields: object) -> Result:
+    """A ``SKIP`` row (a baseline that cannot run on this machine)."""
+    return Result(name, skip_reason=reason, **fields)  # type: ignore[arg-type]
+
+
+def _wants_any(ctx: Context, names: Iterable[str]) -> bool:
+    return any(ctx.wants(n) for n in names)
+
+
+def _bench_hall():
+    """The hall fixtures (imported on first use: NumPy, rackval's solvers, scipy, WNTR)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    import bench_hall
+
+    return bench_hall
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# -------------------------------------------------------------- the 1,000-rack hall
+
+H = f"hall {HALL}: "
+"""Prefix of the kernel rows of the hall (``-k "hall 1000"`` selects them)."""
+
+
+@benchmark
+def hall_steady(ctx: Context) -> Iterator[Result]:
+    """Steady hydraulic solve of the hall: kernel, EPANET 2.2 and scipy in the same run.
+
+    The kernel row times :func:`rackval.solve.hydraulics.solve` on a prepared topology
+    (``prepare`` once, outside the timing; cold start from ``initial_flow``, tol 1e-6).
+    EPANET: ``ENsolveH`` on the shared script's network written as an .inp, each run in a
+    freshly opened project (as ``epanet_hall.py``; its own default ACCURACY 0.001).
+    scipy: ``reference_solve`` of ``tests/reference_hydraulics.py`` (same GGA, SuperLU).
+    """
+    names = {
+        "kernel": H + "steady solve, kernel (prepared)",
+        "prepare": H + "prepare + steady solve, kernel",
+        "loose": H + "steady solve, kernel at EPANET's accuracy (tol 1e-3)",
+        "epanet": H + "steady solve, EPANET 2.2 ENsolveH",
+        "scipy": H + "steady solve, scipy.sparse GGA reference",
+        "vs_epanet": H + "steady solve, speed-up vs EPANET",
+        "vs_scipy": H + "steady solve, speed-up vs scipy",
+        "loose_vs_epanet": H + "steady solve at tol 1e-3, speed-up vs EPANET",
+        "flows": H + "flows vs EPANET (pumps, first/last devices)",
+    }
+    if not _wants_any(ctx, names.values()):
+        return
+    bh = _bench_hall()
+    from rackval.solve import hydraulics
+
+    h = bh.hall(HALL)
+    net = h.network
+    kernel = time_call(
+        names["kernel"],
+        lambda: hydraulics.solve(net, prepared=h.topology),
+        ctx,
+        target=HALL_SOLVE_TARGET,
+        target_label="< 50 ms",
+        always=True,
+    )
+    kernel.note = (
+        f"{net.n_nodes:,} nodes, {net.n_links:,} links; {h.base.iterations} GGA iterations "
+        f"to Σ|ΔQ|/Σ|Q| = {h.base.residual:.1e} (tol 1e-6), cold start from initial_flow"
+    )
+    yield kernel
+    yield time_call(
+        names["prepare"],
+        lambda: hydraulics.solve(net, prepared=hydraulics.prepare(net)),
+        ctx,
+    )
+    loose = time_call(
+        names["loose"],
+        lambda: hydraulics.solve(net, prepared=h.topology, tol=1e-3),
+        ctx,
+        always=True,
+    )
+    loose.note = (
+        f"{hydraulics.solve(net, prepared=h.topology, tol=1e-3).iterations} iterations: "
+        "EPANET's own stopping rule (Σ|ΔQ|/Σ|Q| ≤ ACCURACY 0.001), for the like-for-like ratio"
+    )
+    yield loose
+
+    # EPANET 2.2 through WNTR, on the shared script's network
+    try:
+        en = bh.epanet(ctx.shared, HALL)
+    except bh.Skip as exc:
+        reason = str(exc)
+        epanet = skipped(names["epanet"], reason)
+        flows = skipped(
+            names["flows"], reason, unit="%", target=HALL_FLOW_AGREEMENT, target_label="< 0.5 %"
+        )
+    else:
+        epanet = Result(names["epanet"])
+        needs_epanet = ("epanet", "vs_epanet", "loose_vs_epanet", "flows")
+        if _wants_any(ctx, (names[key] for key in needs_epanet)):
+            runs = ctx.repeat + (1 if ctx.warmup else 0)
+            times, q_epanet = en.solve_times(runs)
+            epanet.samples = times[1:] if ctx.warmup else times
+            epanet.note = (
+                f"network built by shared/bench/epanet_hall.py build() and written as .inp in "
+                f"{en.build_seconds:.1f} s (not timed); each run opens the .inp afresh"
+            )
+            index = en.link_index(h.link_names) - 1  # kernel link k is EPANET link index[k]
+            q_epanet = q_epanet[index]
+            flows = _flow_agreement(names["flows"], bh, h, q_epanet)
+        else:
+            flows = Result(names["flows"])
+    yield epanet
+
+    scipy_solve = bh.scipy_solver(ctx.root)
+    scipy = time_call(names["scipy"], lambda: scipy_solve(h), ctx, always=True)
+    scipy.note = "tests/reference_hydraulics.py reference_solve: same GGA, scipy spsolve, tol 1e-6"
+    yield scipy
+    yield speedup(
+        names["vs_epanet"],
+        epanet,
+        kernel,
+        target=HALL_EPANET_SPEEDUP,
+        target_label="≥ 2.5×",
+    )
+    yield speedup(names["vs_scipy"], scipy, kernel, target=HALL_SCIPY_SPEEDUP, target_label="≥ 10×")
+    yield speedup(names["loose_vs_epanet"], epanet, loose, target=None, target_label="")
+    yield flows
+
+
+def _flow_agreement(name: str, bh, h, q_epanet) -> Result:
+    """Largest relative difference of the kernel's flows to EPANET's on the checked links."""
+    import numpy as np
+
+    q = h.base.flow
+    lmin = 60_000.0
+    checked = {
+        "pumps": h.pumps,
+        "first device, first rack": h.first_device,
+        "first device, last rack": h.first_device_last_rack,
+        "last device, last rack": h.last_device,
+    }
+    worst = {label: bh.max_relative_difference(q[k], q_epanet[k]) for label, k in checked.items()}
+    every = float(np.max(np.abs(q - q_epanet)) / np.max(np.abs(q_epanet)))
+    shown = "; ".join(
+        f"{label} {q[k[0]] * lmin:.2f} vs {q_epanet[k[0]] * lmin:.2f} L/min"
+        f" (max {worst[label] * 100:.3f} % over {len(k)})"
+        for label, k in checked.items()
+    )
+    result = Result(
+        name,
+        samples=[max(worst.values()) * 100.0],
+        target=HALL_FLOW_AGREEMENT,
+        target_label="< 0.5 %",
+        unit="%",
+        derived=True,
+    )
+    result.note = (
+        f"kernel vs EPANET, group 0: {shown}; all {len(q):,} links: max |ΔQ| = "
+        f"{every * 100:.3f} % of the largest flow"
+    )
+    return result
+
+
+@benchmark
+def hall_heat(ctx: Context) -> Iterator[Result]:
+    """Heat on the solved hall: CDU ε-NTU, steady advection, device case temperatures."""
+    name = H + "+ heat (CDU ε-NTU, steady advection, case temps)"
+    if not ctx.wants(name):
+        return
+    bh = _bench_hall()
+    h = bh.hall(HALL)
+    result = time_call(
+        name,
+        lambda: bh.heat_step(h, h.base.flow),
+        ctx,
+        target=HALL_HEAT_TARGET,
+        target_label="< 20 ms",
+    )
+    steady, case = bh.heat_step(h, h.base.flow)
+    supply = steady.node_temperature[h.supply_nodes]
+    result.note = (
+        f"{bh.DEVICE_HEAT / 1e3:g} kW per cold plate ({steady.heat_in / 1e6:.1f} MW), CDU UA "
+        f"{bh.CDU_UA / 1e3:g} kW/K vs facility water {bh.FACILITY_SUPPLY - 273.15:g} °C at "
+        f"{bh.FACILITY_FLOW * 60_000:g} L/min; supply {supply.mean() - 273.15:.2f} °C, "
+        f"case max {case.max() - 273.15:.2f} °C; energy imbalance "
+        f"{abs(steady.energy_imbalance) / steady.heat_in:.1e} of the heat; "
+        f"{steady.loop_closures} loop closures"
+    )
+    yield result
+
+
+@benchmark
+def hall_n1(ctx: Context) -> Iterator[Result]:
+    """N-1 sweep of the hall: every pump lost, every CDU lost (its two pumps), 150 scenarios.
+
+    rackval: one :func:`~rackval.solve.hydraulics.solve_batch` call on the prepared
+    topology, warm-started from the base solution (solved outside the timing). EPANET:
+    ``ENsolveH`` of ``HALL_N1_EPANET_SAMPLE`` scenarios spread evenly over the 150 (links
+    closed as initial status in one open project), each solved once; its sweep is the
+    median per scenario × 150.
+    """
+    names = {
+        "kernel": H + "N-1 sweep, 150 scenarios, kernel solve_batch",
+        "epanet": H + "N-1 sweep, EPANET ENsolveH per scenario (extrapolated)",
+        "vs_epanet": H + "N-1 sweep, speed-up vs EPANET",
+    }
+    if not _wants_any(ctx, names.values()):
+        return
+    bh = _bench_hall()
+    from rackval.solve import hydraulics
+
+    h = bh.hall(HALL)
+    scenarios = h.scenarios
+    kernel = time_call(
+        names["kernel"],
+        lambda: hydraulics.solve_batch(
+            h.network, closed=scenarios, prepared=h.topology, base=h.base
+        ),
+        ctx,
+        target=HALL_N1_TARGET,
+        target_label="< 2 s",
+        always=True,
+    )
+    batch = hydraulics.solve_batch(h.network, closed=scenarios, prepared=h.topology, base=h.base)
+    kernel.note = (
+        f"{len(scenarios)} scenarios ({len(h.pumps)} pump-lost, {len(h.pumps) // 2} CDU-lost), "
+        f"all solved: {bool(batch.ok.all())}; iterations {int(batch.iterations.min())}…"
+        f"{int(batch.iterations.max())}, warm start from the base solution"
+    )
+    yield kernel
+
+    try:
+        en = bh.epanet(ctx.shared, HALL)
+    except bh.Skip as exc:
+        epanet = skipped(names["epanet"], str(exc))
+    else:
+        epanet = Result(names["epanet"])
+        if ctx.wants(names["epanet"]) or ctx.wants(names["vs_epanet"]):
+            import numpy as np
+
+            count = len(scenarios)
+            picks = sorted(
+                {
+                    round(i * (count - 1) / (HALL_N1_EPANET_SAMPLE - 1))
+                    for i in range(HALL_N1_EPANET_SAMPLE)
+                }
+            )
+            index = en.link_index(h.link_names)
+            times, pump_flows = en.scenario_times(
+                [scenarios[j] for j in picks], index, index[h.pumps]
+            )
+            epanet.samples = [t * count for t in times]
+            ours = batch.flow[np.ix_(picks, h.pumps)]
+            running = np.abs(pump_flows) > 1e-9
+            agree = bh.max_relative_difference(ours[running], pump_flows[running])
+            epanet.note = (
+                f"{len(picks)} of {count} scenarios solved by EPANET (indices {picks}), "
+                f"{_ms(statistics.median(times))} median per scenario × {count}; min/max "
+                f"likewise; running pump flows vs kernel within {agree * 100:.3f} %"
+            )
+    yield epanet
+    yield speedup(
+        names["vs_epanet"],
+        epanet,
+        kernel,
+        target=HALL_N1_EPANET_SPEEDUP,
+        target_label="≥ 10×",
+    )
+
+
+@benchmark
+def hall_ride_through(ctx: Context) -> Iterator[Result]:
+    """10-minute facility-water-lost ride-through of the hall as lumps, 0.5 s steps."""
+    name = H + "ride-through 10 min at 0.5 s (1,200 steps)"
+    if not ctx.wants(name):
+        return
+    bh = _bench_hall()
+    inputs = bh.ride_through_inputs(HALL)
+    result = time_call(
+        name,
+        lambda: bh.ride_through(HALL),
+        ctx,
+        target=RIDE_THROUGH_TARGET,
+        target_label="< 1 s",
+    )
+    run = bh.ride_through(HALL)
+    first = "none" if run.first_crossing is None else f"{run.first_crossing:.1f} s"
+    result.note = (
+        f"{len(inputs.capacity):,} lumps ({len(inputs.capacity) - len(inputs.power.nonzero()[0]):,}"
+        f" coolant, {len(inputs.power.nonzero()[0]):,} cold plates), "
+        f"{len(inputs.advection[0]):,} advection and {len(inputs.conduction[0]):,} conduction "
+        f"links, {len(inputs.watch):,} watched; {run.steps} steps taken (no stop at the first "
+        f"crossing, {first}); no heat rejection and no boiling in the model, so the coolant "
+        "keeps warming — the row measures the cost of the steps"
+    )
+    yield result
+
+
+@benchmark
+def hall_memory(ctx: Context) -> Iterator[Result]:
+    """Peak RSS of a fresh interpreter building and solving the hall (``_probe_memory.py``)."""
+    rows = [
+        (H + "peak RSS, build + prepare + solve", [], MEMORY_TARGET, "< 500 MB"),
+        (H + "peak RSS, + heat + N-1 sweep", ["--heat-n1"], None, ""),
+    ]
+    for name, extra, target, label in rows:
+        if not ctx.wants(name):
+            continue
+        command = [ctx.python, str(BENCH / "_probe_memory.py"), str(HALL), *extra]
+        result = Result(name, target=target, target_label=label, unit="MiB", command=command)
+        imports: list[float] = []
+        hwm: list[float] = []
+        for _ in range(MEMORY_RUNS):
+            proc = subprocess.run(
+                command, cwd=ctx.root, capture_output=True, text=True, timeout=TIMEOUT, check=False
+            )
+            result.exit_codes.append(proc.returncode)
+            if proc.returncode != 0:
+                result.error = f"exit {proc.returncode}: {_last_line(proc.stderr)}"
+                break
+            figures = json.loads(proc.stdout.strip().splitlines()[-1])
+            result.samples.append(figures["peak_kib"] / 1024.0)
+            imports.append(figures["imports_kib"] / 1024.0)
+            if figures.get("hwm_kib") is not None:
+                hwm.append(figures["hwm_kib"] / 1024.0)
+        if imports:
+            result.note = (
+                f"ru_maxrss of a fresh interpreter (started from a small one: see "
+                f"_probe_memory.py), {MEMORY_RUNS} runs; {statistics.median(imports):.0f} MiB "
+                f"of it after the imports alone"
+                + (f"; VmHWM {statistics.median(hwm):.0f} MiB" if hwm else "")
+            )
+        yield result
+
+
+# ------------------------------------------------------------- generated designs
+
+
+@benchmark
+def validate_generated(ctx: Context) -> Iterator[Result]:
+    """Cold ``rackval validate`` (normal + N-1) of generated halls, with a stage breakdown.
+
+    ``tools/gen_hall_design.py N`` writes the design to a temporary directory (never
+    committed); ``_probe_validate.py`` runs rackval's CLI entry point in a fresh
+    interpreter with timers around loading, the power and loop solves and
+    ``validate_design``. The total is the subprocess wall time. No target (DESIGN §11
+    sets one only for the example pods); reported.
+    """
+    stages = (
+        ("startup", "start-up (imports, catalog)"),
+        ("load", "load_design (ruamel + schema + resolve)"),
+        ("power", "power solve, all scenarios"),
+        ("loops", "loop build + hydraulics + heat, all scenarios"),
+        ("rules", "rules"),
+        ("output", "output (render findings, exit)"),
+    )
+    for n_racks in GENERATED_HALLS:
+        design = f"hall-{n_racks}.yaml"
+        name = f"rackval validate {design} (generated, cold, N-1)"
+        parts = {key: f"rackval validate {design}: {label}" for key, label in stages}
+        if not _wants_any(ctx, [name, *parts.values()]):
+            continue
+        slow = n_racks >= SLOW_RACKS
+        with tempfile.TemporaryDirectory(prefix="rackval-bench-") as tmp:
+            path = Path(tmp) / design
+            times_file = Path(tmp) / "times.json"
+            gen = subprocess.run(
+                [
+                    ctx.python,
+                    str(ctx.root / "tools" / "gen_hall_design.py"),
+                    str(n_racks),
+                    str(path),
+                ],
+                cwd=ctx.root,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+            if gen.returncode != 0:
+                yield Result(
+                    name, error=f"generator exit {gen.returncode}: {_last_line(gen.stderr)}"
+                )
+                continue
+            command = [
+                ctx.python,
+                str(BENCH / "_probe_validate.py"),
+                str(times_file),
+                "validate",
+                str(path),
+                "--scenarios",
+                "n-1",
+            ]
+            result = Result(name, command=command)
+            breakdown: dict[str, list[float]] = {key: [] for key, _ in stages}
+            summary = ""
+            scenarios = 0
+            rule_times: dict[str, list[float]] = {}
+            runs = ctx.slow_repeat if slow else ctx.repeat
+            warm = ctx.warmup and not slow
+            for index in range(runs + (1 if warm else 0)):
+                start = time.perf_counter()
+                try:
+                    proc = subprocess.run(
+                        command,
+                        cwd=ctx.root,
+                        stdin=subprocess.DEVNULL,
+                        capture_output=True,
+                        text=True,
+                        errors="replace",
+                        timeout=max(TIMEOUT, 600.0) if slow else TIMEOUT,
+                        check=False,
+                    )
+                except subprocess.TimeoutExpired:
+                    result.error = "timed out"
+                    break
+                elapsed = time.perf_counter() - start
+                if proc.returncode not in (0, 1):
+                    result.error = f"exit {proc.returncode}: {_last_line(proc.stderr)}"
+                    break
+                summary = _last_line(proc.stdout)
+                if warm and index == 0:
+                    continue
+                result.samples.append(elapsed)
+                result.exit_codes.append(proc.returncode)
+                figures = json.loads(times_file.read_text(encoding="utf-8"))
+                for key, _ in stages:
+                    breakdown[key].append(figures[key])
+                scenarios = figures["calls"]["power"]
+                for rule, seconds in figures.get("rule_times", {}).items():
+                    rule_times.setdefault(rule, []).append(seconds)
+            slowest = sorted(rule_times.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
+            result.note = (
+                f"{n_racks} racks, {n_racks * 18:,} devices, {n_racks // 20} loops, "
+                f"{scenarios} scenarios; "
+                f"{runs} run{'s' if runs != 1 else ''}"
+                + ("" if warm else " without warm-up")
+                + f"; rackval says: {summary}"
+                + (
+                    "; slowest rules: "
+                    + ", ".join(f"{rule} {statistics.median(t):.2f} s" for rule, t in slowest)
+                    if slowest
+                    else ""
+                )
+            )
+            yield result
+            for key, _ in stages:
+                if breakdown[key]:
+                    yield Result(parts[key], samples=breakdown[key])
+
+
 # Planned (DESIGN §11), to be registered here when their code lands:
-#   steady hydraulic solve, 1,000-rack hall   < 50 ms kernel; ≥ 2.5× EPANET, ≥ 10× scipy
-#   + heat on that hall                       < 20 ms more
-#   N-1 sweep of that hall (150 scenarios)    < 2 s; ≥ 10× EPANET per scenario
 #   fabric checks, 2,048 nodes × 8 rails      < 5 s
 #   TUI edit → findings, 2-rack pod           < 100 ms
-#   memory, 1,000-rack hall                   < 500 MB RSS
 
 
 # -------------------------------------------------------------------------- report
@@ -402,29 +959,38 @@ def environment(ctx: Context) -> dict[str, object]:
     }
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value:.4f}" if value < 0.1 else f"{value:.3f}"
+    if unit == "×":
+        return f"{value:.2f}"
+    if unit == "%":
+        return f"{value:.3f}"
+    return f"{value:.0f}"
 
 
 def _ratio(result: Result, baseline: float | None) -> float | None:
-    if result.median is None or not baseline:
+    if result.unit != "s" or result.median is None or not baseline:
         return None
     return result.median / baseline
 
 
 def render_table(results: Sequence[Result], env: dict[str, object]) -> str:
-    """Render the report: environment lines, the table, one line per ``ERROR`` row."""
+    """Render the report: environment lines, the table, notes, skips and errors."""
     baseline = next((r.median for r in results if r.name == BASELINE), None)
-    header = ["benchmark", "median s", "min s", "max s", "× pass", "target", "status"]
+    header = ["benchmark", "median", "min", "max", "unit", "× pass", "target", "status"]
     rows = []
     for r in results:
         ratio = _ratio(r, baseline)
         rows.append(
             [
                 r.name,
-                _seconds(r.median),
-                _seconds(r.min),
-                _seconds(r.max),
+                _value(r.median, r.unit),
+                "-" if r.derived else _value(r.min, r.unit),
+                "-" if r.derived else _value(r.max, r.unit),
+                r.unit,
                 "-" if ratio is None else f"{ratio:.1f}",
                 r.target_label or "-",
                 r.status,
@@ -446,21 +1012,26 @@ def render_table(results: Sequence[Result], env: dict[str, object]) -> str:
         f"CPUs      {cpus}",
         f"Commit    {env['git_commit'] or '-'}",
         f"Runs      median of {env['repeat']} per row"
-        + (", after 1 untimed warm-up" if env["warmup"] else ""),
+        + (", after 1 untimed warm-up" if env["warmup"] else "")
+        + " (exceptions in the notes)",
         "",
         line(header),
         line(["-" * w for w in widths]),
         *(line(row) for row in rows),
     ]
-    errors = [r for r in results if r.error]
-    if errors:
-        out += ["", "Errors:"]
-        out += [f"  {r.name}: {r.error}" for r in errors]
+    for title, items in (
+        ("Notes:", [(r.name, r.note) for r in results if r.note]),
+        ("Skipped:", [(r.name, r.skip_reason) for r in results if r.status == "SKIP"]),
+        ("Errors:", [(r.name, r.error) for r in results if r.error]),
+    ):
+        if items:
+            out += ["", title]
+            out += [f"  {name}: {text}" for name, text in items]
     return "\n".join(out)
 
 
 def to_json(results: Sequence[Result], env: dict[str, object]) -> dict[str, object]:
-    """Return the results as a JSON-serialisable document (times in seconds)."""
+    """Return the results as a JSON-serialisable document (values in each row's unit)."""
     baseline = next((r.median for r in results if r.name == BASELINE), None)
     return {
         "environment": env,
@@ -468,17 +1039,21 @@ def to_json(results: Sequence[Result], env: dict[str, object]) -> dict[str, obje
         "results": [
             {
                 "name": r.name,
-                "median_s": r.median,
-                "min_s": r.min,
-                "max_s": r.max,
+                "unit": r.unit,
+                "median": r.median,
+                "min": r.min,
+                "max": r.max,
                 "ratio_to_baseline": _ratio(r, baseline),
-                "target_s": r.target,
+                "target_value": r.target,
+                "target_bound": None if r.target is None else (">=" if r.at_least else "<"),
                 "target": r.target_label or None,
                 "status": r.status,
                 "error": r.error,
+                "skip_reason": r.skip_reason,
+                "note": r.note,
                 "command": r.command,
                 "exit_codes": r.exit_codes,
-                "samples_s": r.samples,
+                "samples": r.samples,
             }
             for r in results
         ],
@@ -486,7 +1061,7 @@ def to_json(results: Sequence[Result], env: dict[str, object]) -> dict[str, obje
 
 
 def run(ctx: Context) -> list[Result]:
-    """Run every registered benchmark and return its rows.
+    """Run every registered benchmark and return its rows (progress on stderr).
 
     Parameters
     ----------
@@ -505,6 +1080,7 @@ def run(ctx: Context) -> list[Result]:
             for result in func(ctx):
                 if not result.skipped and ctx.wants(result.name):
                     results.append(result)
+                    print(f"  {result.name}: {result.status}", file=sys.stderr, flush=True)
         except Exception as exc:  # one broken benchmark must not hide the others
             results.append(Result(func.__name__, error=f"{type(exc).__name__}: {exc}"))
     return results
@@ -545,9 +1121,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="skip the untimed first run of each benchmark",
     )
+    parser.add_argument(
+        "--slow-repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="timed runs of the slowest rows (validate of the generated 1,000-rack design; "
+        "default 1)",
+    )
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=SHARED,
+        metavar="DIR",
+        help="directory holding bench/epanet_hall.py for the EPANET rows (default ../shared)",
+    )
     args = parser.parse_args(argv)
+    if args.slow_repeat < 1:
+        parser.error("--slow-repeat must be at least 1")
 
-    ctx = Context(root=ROOT, repeat=args.repeat, warmup=args.warmup, select=args.select)
+    ctx = Context(
+        root=ROOT,
+        repeat=args.repeat,
+        warmup=args.warmup,
+        select=args.select,
+        shared=args.shared.resolve(),
+        slow_repeat=args.slow_repeat,
+    )
     env = environment(ctx)
     results = run(ctx)
     print(render_table(results, env))
