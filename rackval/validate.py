@@ -5,7 +5,7 @@ The one entry point that the CLI, the TUI and library users share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,11 @@ def validate_design(
     # scenario-independent rules always look at normal operation
     for scenario in [NORMAL, *runnable]:
         if scenario.name not in solutions:
-            power = solve_power(design, scenario, load=load, connections=connections)
             base = solutions.get(NORMAL.name)
+            if base is not None and not (scenario.dead_feeds or scenario.dead_pdus):
+                power = replace(base.power, scenario=scenario)  # coolant scenarios: same power
+            else:
+                power = solve_power(design, scenario, load=load, connections=connections)
             loops = {
                 loop.id: _solve_loop(design, models[loop.id], scenario, base, loop.id)
                 for loop in design.loops

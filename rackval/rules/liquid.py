@@ -35,9 +35,10 @@ def _on_loop(device: Device) -> bool:
     return device.part.coolant is not None
 
 
-def _loop_of(design: Design, device: Device) -> Loop | None:
-    rack = next(r for r in design.racks if r.id == device.rack)
-    return next((lp for lp in design.loops if lp.id == rack.loop), None)
+def _loops_by_rack(design: Design) -> dict[str, Loop | None]:
+    """The coolant loop of every rack (None without one), built once per rule call."""
+    loops = {lp.id: lp for lp in design.loops}
+    return {r.id: loops.get(r.loop) if r.loop else None for r in design.racks}
 
 
 def _cooling_lost(loop: Loop, solution: Solution) -> bool:
@@ -111,9 +112,10 @@ def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Find
     Fails: a loop set to 45 °C supplying a device rated for 40 °C.
     Passes: the same device on a 35 °C loop.
     """
+    loop_of_rack = _loops_by_rack(design)
     for device in design.devices:
         c = device.part.coolant
-        loop = _loop_of(design, device)
+        loop = loop_of_rack[device.rack]
         if c is None or c.max_supply is None or loop is None or _cooling_lost(loop, solution):
             continue
         sol = solution.loops.get(loop.id)
@@ -434,8 +436,9 @@ def liquid_device_without_loop(design: Design, solution: Solution) -> Iterator[F
     Fails: GB200 compute trays in a rack without ``loop:``.
     Passes: the same rack with ``loop: tcs-1``.
     """
+    loop_of_rack = _loops_by_rack(design)
     for device in design.devices:
-        if device.part.coolant is not None and _loop_of(design, device) is None:
+        if device.part.coolant is not None and loop_of_rack[device.rack] is None:
             yield Finding.at(
                 device,
                 f"{device.part.model} is liquid-cooled but rack {device.rack} has no coolant loop",
