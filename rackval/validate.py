@@ -92,7 +92,8 @@ def validate_design(
     for r in rules:
         if r.per_scenario:
             for scenario in runnable:
-                findings += r.run(design, solutions[scenario.name])
+                if r.applies_to(scenario):
+                    findings += r.run(design, solutions[scenario.name])
         else:
             findings += r.run(design, solutions[NORMAL.name])
     findings.sort(key=lambda f: (severity_rank(f.severity), f.rule, f.scenario, f.path))

@@ -8,6 +8,7 @@ logical path (``racks[r01].pdus[r01-pdu-a]``) and where it was written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..errors import Location
 from .parts import Part
@@ -207,12 +208,21 @@ class Design:
         """The feed with this id."""
         return next(f for f in self.power.feeds if f.id == feed_id)
 
-    @property
+    @cached_property
     def pdus(self) -> tuple[RackPdu, ...]:
         """Every PDU of every rack."""
         return tuple(p for r in self.racks for p in r.pdus)
 
-    @property
+    @cached_property
     def devices(self) -> tuple[Device, ...]:
         """Every device of every rack."""
         return tuple(d for r in self.racks for d in r.devices)
+
+    @cached_property
+    def racks_by_loop(self) -> dict[str, tuple[Rack, ...]]:
+        """The racks on each coolant loop."""
+        out: dict[str, list[Rack]] = {}
+        for rack in self.racks:
+            if rack.loop is not None:
+                out.setdefault(rack.loop, []).append(rack)
+        return {loop: tuple(racks) for loop, racks in out.items()}

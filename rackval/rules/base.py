@@ -127,8 +127,15 @@ class Rule:
     check: Callable[..., Iterable[Finding]]
     per_scenario: bool
     needs: tuple[Need, ...] = ()
+    domain: str | None = None  # "power" | "liquid": the failure scenarios it is run in
     doc: dict[str, str] = field(default_factory=dict)
     summary: str = ""
+
+    def applies_to(self, scenario: Any) -> bool:
+        """True when the rule runs in ``scenario``: normal operation, and the failure
+        scenarios of its domain (power and coolant are solved independently: a lost
+        pump cannot overload a feed, a lost feed does not stop a pump)."""
+        return self.domain is None or scenario.domain in (None, self.domain)
 
     def run(self, design: Any, solution: Any) -> Iterator[Finding]:
         """Run the check and complete its findings."""
@@ -177,6 +184,7 @@ def rule(
     severity: Severity = "error",
     per_scenario: bool = True,
     needs: Iterable[Need] = (),
+    domain: str | None = None,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a rule function under a stable ID."""
     if not ID_PATTERN.match(rule_id):
@@ -187,7 +195,7 @@ def rule(
             raise ValueError(f"rule {rule_id} registered twice")
         summary, sections = parse_docstring(func.__doc__ or "")
         RULES[rule_id] = Rule(
-            rule_id, name, severity, func, per_scenario, tuple(needs), sections, summary
+            rule_id, name, severity, func, per_scenario, tuple(needs), domain, sections, summary
         )
         return func
 

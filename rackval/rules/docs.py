@@ -9,6 +9,14 @@ from .base import RULES, SECTIONS, Rule
 __all__ = ["render_rule_doc", "write_rule_docs"]
 
 
+def _when(r: Rule) -> str:
+    if not r.per_scenario:
+        return "Evaluated once (normal operation)."
+    if r.domain is None:
+        return "Evaluated in every scenario."
+    return f"Evaluated in normal operation and the {r.domain} failure scenarios."
+
+
 def render_rule_doc(r: Rule) -> str:
     """The Markdown page of one rule."""
     lines = [
@@ -16,12 +24,7 @@ def render_rule_doc(r: Rule) -> str:
         "",
         f"{r.summary}",
         "",
-        f"Default severity: **{r.severity}**. "
-        + (
-            "Evaluated in every scenario."
-            if r.per_scenario
-            else "Evaluated once (normal operation)."
-        ),
+        f"Default severity: **{r.severity}**. {_when(r)}",
         "",
     ]
     for section in SECTIONS:

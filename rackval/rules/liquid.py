@@ -47,6 +47,25 @@ def _cooling_lost(loop: Loop, solution: Solution) -> bool:
     return loop.id in scenario.rejection_lost or loop.id in scenario.pumps_lost
 
 
+def _affected(loop: Loop, solution: Solution) -> bool:
+    """Normal operation checks every loop; a coolant failure scenario only the loop it
+    changes (the others are exactly as in normal operation, already reported there)."""
+    scenario = solution.scenario
+    return scenario.domain is None or scenario.touches_loop(loop.id, {c.id for c in loop.cdus})
+
+
+def _affected_loops(design: Design, solution: Solution) -> list[Loop]:
+    return [loop for loop in design.loops if _affected(loop, solution)]
+
+
+def _liquid_devices_to_check(design: Design, solution: Solution) -> Iterator[tuple[Loop, Device]]:
+    """(loop, device) of the loops this scenario changes that still have cooling."""
+    for loop in _affected_loops(design, solution):
+        if not _cooling_lost(loop, solution):
+            for device in liquid_devices(design, loop):
+                yield loop, device
+
+
 def _live_cdus(loop: Loop, solution: Solution) -> list:
     return [c for c in loop.cdus if c.id not in solution.scenario.lost_cdus]
 
@@ -54,6 +73,7 @@ def _live_cdus(loop: Loop, solution: Solution) -> list:
 @rule(
     "RV-LIQ-001",
     "cdu-capacity",
+    domain="liquid",
     needs=[
         Need("cdu", "cdu.rated_heat"),
         Need("device", "cooling.liquid_fraction", when=_on_loop),
@@ -73,7 +93,7 @@ def cdu_capacity(design: Design, solution: Solution) -> Iterator[Finding]:
     Fails: 2 × 600 kW CDUs (N+1) serving 700 kW of cold-plate heat, one CDU lost.
     Passes: the same CDUs serving 500 kW.
     """
-    for loop in design.loops:
+    for loop in _affected_loops(design, solution):
         if _cooling_lost(loop, solution):
             continue
         devices = liquid_devices(design, loop)
@@ -98,6 +118,7 @@ def cdu_capacity(design: Design, solution: Solution) -> Iterator[Finding]:
 @rule(
     "RV-LIQ-002",
     "coolant-supply-too-warm",
+    domain="liquid",
     needs=[Need("device", "coolant.max_supply", when=_on_loop)],
 )
 def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Finding]:
@@ -112,11 +133,9 @@ def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Find
     Fails: a loop set to 45 °C supplying a device rated for 40 °C.
     Passes: the same device on a 35 °C loop.
     """
-    loop_of_rack = _loops_by_rack(design)
-    for device in design.devices:
+    for loop, device in _liquid_devices_to_check(design, solution):
         c = device.part.coolant
-        loop = loop_of_rack[device.rack]
-        if c is None or c.max_supply is None or loop is None or _cooling_lost(loop, solution):
+        if c.max_supply is None:
             continue
         sol = solution.loops.get(loop.id)
         inlet = sol.device_inlet.get(device.id) if sol is not None else None
@@ -135,6 +154,7 @@ def coolant_supply_too_warm(design: Design, solution: Solution) -> Iterator[Find
 @rule(
     "RV-LIQ-003",
     "branch-flow-low",
+    domain="liquid",
     needs=[
         Need("device", "coolant.min_flow", when=_on_loop),
         Need("device", "coolant.pressure_drop", when=_on_loop),
@@ -159,7 +179,7 @@ def branch_flow_low(design: Design, solution: Solution) -> Iterator[Finding]:
     from ..catalog.standards import load_standards
 
     guidance = load_standards().coolant_flow
-    for loop in design.loops:
+    for loop in _affected_loops(design, solution):
         sol = solution.loops.get(loop.id)
         if sol is None or not sol.solved:
             continue
@@ -191,6 +211,7 @@ def branch_flow_low(design: Design, solution: Solution) -> Iterator[Finding]:
 @rule(
     "RV-LIQ-004",
     "case-too-hot",
+    domain="liquid",
     needs=[
         Need("device", "coolant.thermal_resistance", when=_on_loop),
         Need("device", "coolant.hottest_chip_power", when=_on_loop),
@@ -211,7 +232,7 @@ def case_too_hot(design: Design, solution: Solution) -> Iterator[Finding]:
     Fails: coolant at 40 °C, a 1.2 kW chip on 0.03 K/W: 76 °C > 70 °C.
     Passes: the same chip with coolant at 30 °C: 66 °C.
     """
-    for loop in design.loops:
+    for loop in _affected_loops(design, solution):
         sol = solution.loops.get(loop.id)
         if sol is None or not sol.device_inlet:
             continue
@@ -231,7 +252,7 @@ def case_too_hot(design: Design, solution: Solution) -> Iterator[Finding]:
                 )
 
 
-@rule("RV-LIQ-005", "pump-operating-point", needs=[Need("cdu", "cdu.pump_curve")])
+@rule("RV-LIQ-005", "pump-operating-point", domain="liquid", needs=[Need("cdu", "cdu.pump_curve")])
 def pump_operating_point(design: Design, solution: Solution) -> Iterator[Finding]:
     """A CDU's pumps run outside their curve or above the CDU's pressure rating.
 
@@ -247,7 +268,7 @@ def pump_operating_point(design: Design, solution: Solution) -> Iterator[Finding
     more than its last curve point.
     Passes: the same pumps on a loop whose resistance puts them mid-curve.
     """
-    for loop in design.loops:
+    for loop in _affected_loops(design, solution):
         sol = solution.loops.get(loop.id)
         if sol is None or not sol.solved:
             continue
@@ -336,6 +357,7 @@ def facility_water_class(design: Design, solution: Solution) -> Iterator[Finding
 @rule(
     "RV-LIQ-007",
     "ride-through-short",
+    domain="liquid",
     needs=[
         Need("device", "coolant.max_supply", when=_on_loop),
         Need("device", "coolant.volume", when=_on_loop),

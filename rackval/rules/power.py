@@ -38,7 +38,12 @@ def _has_busbar_load(rack) -> bool:
     return any(d.part.power.feed == "busbar" for d in rack.devices)
 
 
-@rule("RV-PWR-001", "feed-overload", needs=[Need("device", "power.max", when=_draws_own_power)])
+@rule(
+    "RV-PWR-001",
+    "feed-overload",
+    domain="power",
+    needs=[Need("device", "power.max", when=_draws_own_power)],
+)
 def feed_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A feed carries more current on a line than its breaker allows continuously.
 
@@ -77,7 +82,7 @@ def feed_overload(design: Design, solution: Solution) -> Iterator[Finding]:
             )
 
 
-@rule("RV-PWR-002", "pdu-overload", needs=[Need("pdu", "pdu.current")])
+@rule("RV-PWR-002", "pdu-overload", domain="power", needs=[Need("pdu", "pdu.current")])
 def pdu_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A PDU input line or one of its bank breakers is over its rating.
 
@@ -123,6 +128,7 @@ def pdu_overload(design: Design, solution: Solution) -> Iterator[Finding]:
 @rule(
     "RV-PWR-003",
     "psu-redundancy",
+    domain="power",
     needs=[
         Need("device", "power.psus_required", when=_outlet_fed),
         Need("device", "power.psu_rating", when=_outlet_fed),
@@ -184,7 +190,7 @@ def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
             )
 
 
-@rule("RV-PWR-004", "phase-imbalance", severity="warning")
+@rule("RV-PWR-004", "phase-imbalance", domain="power", severity="warning")
 def phase_imbalance_rule(design: Design, solution: Solution) -> Iterator[Finding]:
     """Line currents of a three-phase feed differ too much, or its neutral is overloaded.
 
@@ -314,7 +320,7 @@ def voltage_mismatch(design: Design, solution: Solution) -> Iterator[Finding]:
                 )
 
 
-@rule("RV-PWR-007", "upstream-overload")
+@rule("RV-PWR-007", "upstream-overload", domain="power")
 def upstream_overload(design: Design, solution: Solution) -> Iterator[Finding]:
     """A UPS, panel or busway feeds more than its capacity.
 
@@ -340,6 +346,7 @@ def upstream_overload(design: Design, solution: Solution) -> Iterator[Finding]:
 @rule(
     "RV-PWR-008",
     "busbar-overload",
+    domain="power",
     needs=[
         Need("device", "power_shelf.psu_rating", when=lambda d: d.part.kind == "power-shelf"),
         Need("rack", "rack.busbar_rating", when=_has_busbar_load),

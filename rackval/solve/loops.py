@@ -50,8 +50,7 @@ def liquid_devices(design: Design, loop: Loop) -> list[Device]:
     """Devices of the racks on ``loop`` that take coolant (their part has a coolant block)."""
     return [
         d
-        for r in design.racks
-        if r.loop == loop.id
+        for r in design.racks_by_loop.get(loop.id, ())
         for d in r.devices
         if d.part.coolant is not None
     ]

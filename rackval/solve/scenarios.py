@@ -34,6 +34,15 @@ class Scenario:
         """The scenario kind: ``normal``, ``feed-lost``, ``pump-lost`` …"""
         return self.name.split(":", 1)[0]
 
+    @property
+    def domain(self) -> str | None:
+        """``power`` or ``liquid`` for a failure scenario; None for normal operation."""
+        if self.name == "normal":
+            return None
+        if self.kind in ("feed-lost", "upstream-lost", "pdu-lost"):
+            return "power"
+        return "liquid"
+
     def touches_loop(self, loop: str, cdus: set[str]) -> bool:
         """True when this scenario changes the loop ``loop`` (whose CDUs are ``cdus``)."""
         pumps = {p.split(":", 1)[0] for p in self.closed_pumps}
