@@ -21,6 +21,7 @@ _COOLANT = (
     "thermal_resistance",
     "hottest_chip_power",
     "max_case",
+    "volume",
 )
 
 
@@ -44,6 +45,8 @@ def _device(part: Part) -> list[str]:
     missing += _none(cooling, "cooling", ("liquid_fraction",))
     if part.coolant is not None:
         missing += _none(part.coolant, "coolant", _COOLANT)
+        if not part.coolant.fluids:
+            missing.append("coolant.fluids")
     return missing
 
 
@@ -96,7 +99,9 @@ def _cdu(part: Part) -> list[str]:
     if part.cdu is None:
         return ["cdu"]
     cdu = part.cdu
-    missing = _none(cdu, "cdu", ("rated_heat", "approach", "secondary_flow", "pumps"))
+    missing = _none(
+        cdu, "cdu", ("rated_heat", "approach", "secondary_flow", "primary_flow", "pumps")
+    )
     if not cdu.pump_curve:
         missing.append("cdu.pump_curve")
     return missing + _none(cdu, "cdu", ("max_pressure", "reservoir"))
