@@ -217,3 +217,30 @@ def test_unsolvable_loop_is_a_clear_error_and_other_designs_still_run(monkeypatc
 def test_unknown_scenario_is_a_usage_error():
     result = invoke("validate", FAILOVER, "--scenarios", "pump-lost")
     assert result.exit_code == 2 and "unknown scenario 'pump-lost'" in result.output
+
+
+def test_json_carries_loop_figures():
+    pod = str(ROOT / "tests" / "data" / "loops" / "pod.yaml")
+    doc = json.loads(invoke("validate", pod, "--format", "json", "--select", "RV-LIQ").output)
+    results = doc["designs"][0]["results"]
+    loop = results["normal"]["loops"]["tcs-1"]
+    assert loop["solved"] and loop["heat_w"] == pytest.approx(64_000)
+    assert loop["supply_temperature_k"] == pytest.approx(305.15)
+    assert sum(loop["device_flow_m3_s"].values()) == pytest.approx(
+        sum(loop["pump_flow_m3_s"].values()), rel=1e-6
+    )
+    assert set(loop["rack_flow_m3_s"]) == {"r01", "r02"}
+    assert loop["case_temperature_k"]["r01-n01"] == pytest.approx(305.15 + 1000 * 0.03)
+    lost = results["cdu-lost:cdu-1"]["loops"]["tcs-1"]
+    assert "cdu-1" not in lost["pump_flow_m3_s"]
+    assert results["facility-water-lost:tcs-1"]["loops"]["tcs-1"]["ride_through_s"] == (
+        pytest.approx(150.2, abs=0.1)
+    )
+    assert results["pumps-lost:tcs-1"]["loops"]["tcs-1"]["solved"] is False
+
+
+def test_results_table_has_the_loop_line():
+    pod = str(ROOT / "tests" / "data" / "loops" / "pod.yaml")
+    out = invoke("validate", pod, "--results", "--select", "RV-LIQ").output
+    assert "loop tcs-1: 64.0 kW, supply 32.0 °C, return 36.2 °C; pumps cdu-1 115 L/min" in out
+    assert "loop tcs-1: not solved (every pump of the loop is stopped)" in out
