@@ -487,7 +487,8 @@ def _steady_temperatures(
         spec = cdu.part.cdu
         if None in (spec.rated_heat, spec.approach, spec.secondary_flow, spec.primary_flow):
             return None
-        c_primary = spec.primary_flow * c_cool  # facility side assumed water-like: see docs
+        water = coolant_properties("water", facility)  # facility water at its supply
+        c_primary = spec.primary_flow * water.density * water.heat_capacity
         ua = ua_from_approach(
             spec.rated_heat, spec.approach, spec.secondary_flow * c_cool, c_primary
         )
