@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -323,7 +324,14 @@ class Network:
         return int(self.link_from.shape[0])
 
     def link_param(self) -> NDArray[np.float64]:
-        """Per-link parameters in the kernel's flat layout, float64[4m] (see ``_thermal``)."""
+        """Per-link parameters in the kernel's flat layout, float64[4m] (see ``_thermal``).
+
+        Built once per network (the network is immutable) and shared, read-only.
+        """
+        return self._link_param
+
+    @cached_property
+    def _link_param(self) -> NDArray[np.float64]:
         param = np.zeros((self.n_links, 4))
         pipe = self.kind == PIPE
         param[pipe, 0] = self.length[pipe]
@@ -336,7 +344,9 @@ class Network:
         param[pump, 0] = self.pump_shutoff[pump]
         param[pump, 1] = self.pump_coefficient[pump]
         param[pump, 2] = self.pump_exponent[pump]
-        return param.ravel()
+        flat = param.ravel()
+        flat.setflags(write=False)
+        return flat
 
 
 @dataclass(frozen=True, eq=False)
