@@ -106,6 +106,10 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
                 for rid, r in racks.items()
             }
             entry["cdu_heat_w"] = {c: round(q, 3) for c, q in sol.cdu_heat.items()}
+            facility = design.site.facility_water_supply
+            if sol.supply_temperature is not None and facility is not None:
+                # achieved approach: coolant supply minus facility-water supply
+                entry["approach_k"] = round(sol.supply_temperature - facility, 4)
             cases = {}
             for r in racks.values():
                 for d in r.devices:

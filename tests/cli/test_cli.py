@@ -230,6 +230,7 @@ def test_json_carries_loop_figures():
         sum(loop["pump_flow_m3_s"].values()), rel=1e-6
     )
     assert set(loop["rack_flow_m3_s"]) == {"r01", "r02"}
+    assert loop["approach_k"] == pytest.approx(32.0 - 25.0)  # set-point held: 32 − 25 °C
     assert loop["case_temperature_k"]["r01-n01"] == pytest.approx(305.15 + 1000 * 0.03)
     lost = results["cdu-lost:cdu-1"]["loops"]["tcs-1"]
     assert "cdu-1" not in lost["pump_flow_m3_s"]
