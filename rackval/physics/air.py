@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .properties import FluidProperties
 
 __all__ = [
     "AirProperties",
@@ -56,47 +57,8 @@ _ALTITUDE_MIN = -2000.0  # [m] lowest altitude tabulated in ISO 2533
 _ALTITUDE_MAX = 11000.0  # [m] tropopause
 
 
-@dataclass(frozen=True)
-class AirProperties:
-    """Thermophysical properties of dry air at one temperature and pressure.
-
-    Attributes
-    ----------
-    density : float
-        Mass density ρ. [kg/m³]
-    heat_capacity : float
-        Specific isobaric heat capacity c_p. [J/(kg·K)]
-    viscosity : float
-        Dynamic viscosity μ. [Pa·s]
-    conductivity : float
-        Thermal conductivity k. [W/(m·K)]
-
-    Examples
-    --------
-    >>> p = AirProperties(1.2, 1000.0, 1.8e-5, 0.025)
-    >>> p.volumetric_heat_capacity, round(p.prandtl, 3), round(p.kinematic_viscosity * 1e6, 2)
-    (1200.0, 0.72, 15.0)
-    """
-
-    density: float
-    heat_capacity: float
-    viscosity: float
-    conductivity: float
-
-    @property
-    def kinematic_viscosity(self) -> float:
-        """ν = μ / ρ. [m²/s]"""
-        return self.viscosity / self.density
-
-    @property
-    def volumetric_heat_capacity(self) -> float:
-        """ρ · c_p. [J/(m³·K)]"""
-        return self.density * self.heat_capacity
-
-    @property
-    def prandtl(self) -> float:
-        """Pr = μ · c_p / k. [1]"""
-        return self.viscosity * self.heat_capacity / self.conductivity
+AirProperties = FluidProperties
+"""Properties of dry air at one temperature and pressure (see :class:`FluidProperties`)."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,9 +6,9 @@ import doctest
 
 import pytest
 
-from rackval.physics import coolant, heat, hydraulics
+from rackval.physics import coolant, heat, hydraulics, properties
 
-MODULES = [coolant, hydraulics, heat]
+MODULES = [coolant, hydraulics, heat, properties]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
