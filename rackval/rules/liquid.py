@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..design.model import Design, Device, Loop
 from ..physics.heat import case_temperature
-from ..solve.loops import liquid_devices, liquid_heat, loop_volume, ride_through_time
+from ..solve.loops import liquid_devices, liquid_heat, ride_through_time
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
 
@@ -391,25 +391,19 @@ def ride_through_short(design: Design, solution: Solution) -> Iterator[Finding]:
     for loop in design.loops:
         if loop.id not in solution.scenario.rejection_lost or loop.ride_through is None:
             continue
-        time = ride_through_time(design, loop, solution.power.load_basis)
-        if time is None or time >= loop.ride_through:
+        bound = ride_through_time(design, loop, solution.power.load_basis)
+        if bound is None or bound.time >= loop.ride_through:
             continue
-        volume, complete = loop_volume(design, loop)
-        devices = liquid_devices(design, loop)
-        limit = min(d.part.coolant.max_supply for d in devices)
-        heat = sum(liquid_heat(d, solution.power.load_basis) for d in devices)
-        basis = (
-            ""
-            if loop.volume is not None
-            else (
-                ", volume estimated from piping and parts" + ("" if complete else " (lower bound)")
-            )
-        )
+        basis = ""
+        if loop.volume is None:
+            basis = ", volume estimated from piping and parts"
+            basis += "" if bound.volume_complete else " (lower bound)"
         yield Finding.at(
             loop,
-            f"coolant reaches {_c(limit)} after {time:.0f} s ({volume * 1000:.0f} L{basis}, "
-            f"{heat / 1000:.1f} kW) < {loop.ride_through:.0f} s required",
-            value=time,
+            f"coolant reaches {_c(bound.limit)} after {bound.time:.0f} s "
+            f"({bound.volume * 1000:.0f} L{basis}, {bound.heat / 1000:.1f} kW) < "
+            f"{loop.ride_through:.0f} s required",
+            value=bound.time,
             limit=loop.ride_through,
         )
 

@@ -43,6 +43,7 @@ __all__ = [
     "solve_loop",
     "loop_volume",
     "ride_through_time",
+    "RideThroughBound",
 ]
 
 
@@ -101,15 +102,26 @@ def loop_volume(design: Design, loop: Loop) -> tuple[float | None, bool]:
     return volume, complete
 
 
-def ride_through_time(design: Design, loop: Loop, load: str) -> float | None:
-    r"""Seconds until the well-mixed loop coolant, with no heat rejection, reaches the
-    lowest maximum supply temperature of its devices (adiabatic lumped bound) [s].
+@dataclass(frozen=True)
+class RideThroughBound:
+    """Adiabatic ride-through of a loop and the figures it came from."""
+
+    time: float  # [s]
+    volume: float  # [m³] coolant counted
+    volume_complete: bool  # False: a lower bound (some part volumes unknown)
+    limit: float  # [K] lowest maximum supply temperature of the devices
+    heat: float  # [W] coolant heat
+
+
+def ride_through_time(design: Design, loop: Loop, load: str) -> RideThroughBound | None:
+    r"""Time until the well-mixed loop coolant, with no heat rejection, reaches the
+    lowest maximum supply temperature of its devices (adiabatic lumped bound).
 
     .. math:: t = \rho c_p V \, (T_{max} - T_{supply}) / P
 
     None when the volume, the set-point, a device limit or a device's heat is unknown.
     """
-    volume, _ = loop_volume(design, loop)
+    volume, complete = loop_volume(design, loop)
     devices = liquid_devices(design, loop)
     limits = [d.part.coolant.max_supply for d in devices]
     heats = [liquid_heat(d, load) for d in devices]
@@ -123,8 +135,10 @@ def ride_through_time(design: Design, loop: Loop, load: str) -> float | None:
     ):
         return None
     props = coolant_properties(loop.fluid, loop.supply_temperature)
-    margin = max(min(limits) - loop.supply_temperature, 0.0)
-    return adiabatic_ride_through(props.density * props.heat_capacity * volume, margin, sum(heats))
+    limit, heat = min(limits), sum(heats)
+    margin = max(limit - loop.supply_temperature, 0.0)
+    time = adiabatic_ride_through(props.density * props.heat_capacity * volume, margin, heat)
+    return RideThroughBound(time, volume, complete, limit, heat)
 
 
 @dataclass

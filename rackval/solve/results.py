@@ -98,7 +98,8 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         entry["volume_m3"] = _round(volume, 6)
         entry["volume_complete"] = complete
         if loop_id in solution.scenario.rejection_lost:
-            entry["ride_through_s"] = _round(ride_through_time(design, loop, power.load_basis), 2)
+            bound = ride_through_time(design, loop, power.load_basis)
+            entry["ride_through_s"] = _round(bound.time if bound else None, 2)
         if sol.solved:
             racks = {r.id: r for r in design.racks if r.loop == loop_id}
             entry["rack_flow_m3_s"] = {
