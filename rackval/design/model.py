@@ -18,6 +18,8 @@ __all__ = [
     "Upstream",
     "PowerPlan",
     "AirSite",
+    "Obstacle",
+    "Hall",
     "Site",
     "LoopCdu",
     "Pipe",
@@ -76,7 +78,35 @@ class AirSite:
     cooling_capacity: float | None = None  # [W]
     redundancy: str | None = None
     units: int | None = None
-    recirculation: float | None = None  # [1]
+    recirculation: float | None = None  # [1] share of inlet air that is own exhaust
+    airflow: float | None = None  # [m³/s] total supply airflow of the units
+    recirculation_matrix: dict[str, dict[str, float]] | None = None  # [1] a_ij, i → j
+    ashrae_edition: str | None = None  # None: the newest edition in standards.yaml
+    path: str = "site.air"
+    where: Location | None = None
+
+
+Point = tuple[float, float]  # [m] (x, y) in the hall's plan coordinates
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    """A column or other obstacle in the hall."""
+
+    id: str
+    outline: tuple[Point, ...]  # [m]
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Hall:
+    """The hall floor: outline and obstacles, in plan coordinates [m]."""
+
+    outline: tuple[Point, ...]
+    obstacles: tuple[Obstacle, ...]
+    path: str
+    where: Location
 
 
 @dataclass(frozen=True)
@@ -90,6 +120,8 @@ class Site:
     facility_water_class: str | None = None
     facility_water_supply: float | None = None  # [K]
     floor_rated_load: float | None = None  # [kg/m²]
+    floor_rated_load_where: Location | None = None
+    hall: Hall | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +220,13 @@ class Rack:
     devices: tuple[Device, ...]
     path: str
     where: Location
+    rear_door: Part | None = None  # rear-door heat exchanger (kind rdhx)
+    position_where: Location | None = None
+
+    @property
+    def placed(self) -> bool:
+        """True when the rack has a position in the hall."""
+        return self.x is not None and self.y is not None
 
 
 @dataclass(frozen=True)

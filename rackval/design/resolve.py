@@ -28,8 +28,10 @@ from .model import (
     Design,
     Device,
     Feed,
+    Hall,
     Loop,
     LoopCdu,
+    Obstacle,
     Pipe,
     Piping,
     PowerPlan,
@@ -301,6 +303,10 @@ class _Resolver:
                 redundancy=a.redundancy,
                 units=a.units,
                 recirculation=self.fraction(a.recirculation, (*here, "recirculation")),
+                airflow=self.quantity(a.airflow, "volume_flow", (*here, "airflow")),
+                recirculation_matrix=self.recirculation_matrix(a.recirculation_matrix),
+                ashrae_edition=a.ashrae_edition,
+                where=self.where(here),
             )
         water = site.facility_water
         if water is not None and water.class_ is not None:
@@ -331,7 +337,64 @@ class _Resolver:
                 "area_load",
                 ("site", "floor", "rated_load"),
             ),
+            floor_rated_load_where=self.where(("site", "floor", "rated_load")),
+            hall=self.hall(site.hall) if site.hall is not None else None,
         )
+
+    def recirculation_matrix(
+        self, matrix: dict[str, dict[str, Any]] | None
+    ) -> dict[str, dict[str, float]] | None:
+        """Fractions a_ij in SI; rack ids are checked once the racks are known."""
+        if matrix is None:
+            return None
+        out: dict[str, dict[str, float]] = {}
+        for source, row in matrix.items():
+            raw: FieldPath = ("site", "air", "recirculation_matrix", source)
+            out[source] = {}
+            for target, value in row.items():
+                share = self.fraction(value, (*raw, target))
+                if share is not None:
+                    out[source][target] = share
+            total = sum(out[source].values())
+            if total > 1.0:
+                self.error(
+                    f"rack '{source}' sends {total:.3g} of its exhaust to inlets; the shares "
+                    "of one row must add up to at most 1",
+                    raw,
+                )
+        return out
+
+    def outline(self, points: list[tuple[Any, Any]], raw: FieldPath) -> tuple | None:
+        """Plan points in metres, or None (error recorded) when they are not a polygon."""
+        converted = []
+        for k, (x, y) in enumerate(points):
+            px = self.quantity(x, "length", (*raw, k, 0), allow_negative=True)
+            py = self.quantity(y, "length", (*raw, k, 1), allow_negative=True)
+            if px is None or py is None:
+                return None
+            converted.append((px, py))
+        from ..layout.geometry import polygon_problem  # shapely only when a hall is given
+
+        problem = polygon_problem(converted)
+        if problem is not None:
+            self.error(problem, raw)
+            return None
+        return tuple(converted)
+
+    def hall(self, hall: s.Hall) -> Hall | None:
+        here: FieldPath = ("site", "hall")
+        outline = self.outline(hall.outline, (*here, "outline"))
+        obstacles = []
+        for i, obstacle in enumerate(hall.obstacles):
+            raw: FieldPath = (*here, "obstacles", i)
+            logical = f"site.hall.obstacles[{obstacle.id}]"
+            self.claim_id(obstacle.id, raw, logical)
+            points = self.outline(obstacle.outline, (*raw, "outline"))
+            if points is not None:
+                obstacles.append(Obstacle(obstacle.id, points, logical, self.where(raw)))
+        if outline is None:
+            return None
+        return Hall(outline, tuple(obstacles), "site.hall", self.where(here))
 
     def power(self, power: s.Power) -> PowerPlan:
         upstream = []
@@ -575,6 +638,11 @@ class _Resolver:
                         f"{logical}.position.y",
                         allow_negative=True,
                     )
+                door = None
+                if rack.rear_door is not None:
+                    door = self.part(
+                        rack.rear_door, (*raw, "rear_door"), f"{logical}.rear_door", ("rdhx",)
+                    )
                 out.append(
                     Rack(
                         rack.id,
@@ -588,9 +656,44 @@ class _Resolver:
                         tuple(devices),
                         logical,
                         self.where(raw),
+                        rear_door=door,
+                        position_where=self.where((*raw, "position")) if pos else None,
                     )
                 )
         return tuple(out)
+
+    def check_placement(self, site: Site, racks: tuple[Rack, ...]) -> None:
+        """Rack ids in the recirculation matrix exist; placed racks touch the hall."""
+        ids = {r.id for r in racks}
+        matrix = site.air.recirculation_matrix if site.air else None
+        for source, row in (matrix or {}).items():
+            base: FieldPath = ("site", "air", "recirculation_matrix", source)
+            for name, raw in [(source, base), *((t, (*base, t)) for t in row)]:
+                if name not in ids:
+                    close = difflib.get_close_matches(name, sorted(ids), n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    self.error(f"no rack '{name}' in the design{hint}", raw)
+        if site.hall is None:
+            return
+        from ..layout.geometry import footprint, polygon
+
+        hall = polygon(site.hall.outline)
+        for rack in racks:
+            spec = rack.part.rack
+            if not rack.placed or spec is None or not spec.outer_width or not spec.outer_depth:
+                continue
+            shape = footprint(rack.x, rack.y, rack.facing, spec.outer_width, spec.outer_depth)
+            if not shape.intersects(hall):
+                minx, miny, maxx, maxy = hall.bounds
+                self.errors.append(
+                    DesignError(
+                        f"rack '{rack.id}' at ({rack.x:g} m, {rack.y:g} m) lies entirely outside "
+                        f"the hall outline (x {minx:g}…{maxx:g} m, y {miny:g}…{maxy:g} m); "
+                        "check the position's units",
+                        location=rack.position_where or rack.where,
+                        path=f"{rack.path}.position",
+                    )
+                )
 
     def check_power_pins(
         self, dev: s.Device, part: Part, rack: s.Rack, raw: FieldPath, logical: str
@@ -681,6 +784,7 @@ def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
     power = r.power(doc.power)
     loops = r.loops(doc.cooling)
     racks = r.racks(doc.racks, {f.id for f in doc.power.feeds}, {lp.id for lp in doc.cooling.loops})
+    r.check_placement(site, racks)
     if r.errors:
         raise DesignErrors(r.errors)
     return Design(

@@ -47,7 +47,23 @@ class Air(Strict):
     cooling_capacity: Quantity | None = None
     redundancy: Literal["N", "N+1", "N+2", "2N"] | None = None
     units: Annotated[int, Field(ge=1)] | None = None
-    recirculation: Fraction | None = None
+    airflow: Quantity | None = Field(
+        default=None, description="Total supply airflow of the air units, e.g. '40 m^3/s'."
+    )
+    recirculation: Fraction | None = Field(
+        default=None,
+        description="Share of each rack's inlet air that is its own exhaust (fraction model).",
+    )
+    recirculation_matrix: dict[str, dict[str, Fraction]] | None = Field(
+        default=None,
+        description=(
+            "Share of rack i's exhaust reaching rack j's inlet, {i: {j: a_ij}} "
+            "(Tang et al. 2008); replaces the fraction model."
+        ),
+    )
+    ashrae_edition: Literal["2011", "2015", "2021"] | None = Field(
+        default=None, description="Edition of the ASHRAE Thermal Guidelines; default the newest."
+    )
 
 
 class FacilityWater(Strict):
@@ -207,6 +223,9 @@ class Rack(Strict):
     part: str
     position: Position | None = None
     loop: Identifier | None = None
+    rear_door: str | None = Field(
+        default=None, description="Part slug of a rear-door heat exchanger (kind rdhx)."
+    )
     shipped_racked: bool = False
     pdus: list[RackPdu] = []
     devices: list[Device] = []

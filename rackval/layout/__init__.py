@@ -1,0 +1,1 @@
+"""Hall layout: rack footprints, clearances and aisles as shapely geometry."""
