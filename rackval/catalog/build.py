@@ -325,6 +325,16 @@ def _build(data: Mapping[str, Any], problems: _Problems, origin: str, line: int)
             (*R, "power", "psus_required"),
             f"psus_required ({pw['psus_required']}) is more than psus ({psus})",
         )
+    minimum = pw.get("psus_minimum")
+    if (
+        minimum is not None
+        and pw.get("psus_required") is not None
+        and minimum > pw["psus_required"]
+    ):
+        problems.add(
+            (*R, "power", "psus_minimum"),
+            f"psus_minimum ({minimum}) is more than psus_required ({pw['psus_required']})",
+        )
     if pw.get("max") is not None and pw.get("typical") is not None and pw["typical"] > pw["max"]:
         problems.add((*R, "power", "typical"), "typical power is above max power")
     voltage = pw.get("input_voltage")
@@ -348,6 +358,7 @@ def _build(data: Mapping[str, Any], problems: _Problems, origin: str, line: int)
         psus=psus,
         psu_rating=pw.get("psu_rating"),
         psus_required=pw.get("psus_required"),
+        psus_minimum=minimum,
         input_voltage=input_voltage,
         inlet=inlet,
         feed=pw.get("feed", "outlet"),

@@ -177,6 +177,9 @@ class PowerBlock(_Strict):
     psus: Count | None = Field(None, description="number of power supplies")
     psu_rating: Power = Field(None, description="output rating of one PSU")
     psus_required: Count | None = Field(None, description="live PSUs for full performance")
+    psus_minimum: Count | None = Field(
+        None, description="fewest live PSUs it keeps running on, power-capped (degraded mode)"
+    )
     input_voltage: tuple[Voltage, Voltage] | None = Field(
         None, description="accepted input voltage range [min, max]"
     )

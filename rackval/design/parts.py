@@ -51,6 +51,7 @@ class PartPower:
     psus: int | None = None  # number of power supplies (inputs)
     psu_rating: float | None = None  # [W] output rating of one PSU
     psus_required: int | None = None  # live PSUs needed for full performance
+    psus_minimum: int | None = None  # fewest live PSUs it keeps running on (power-capped)
     input_voltage: tuple[float, float] | None = None  # [V] accepted range (min, max)
     inlet: str | None = None  # NetBox power-port type of each PSU inlet, e.g. iec-60320-c20
     feed: str = "outlet"  # "outlet" (plugs into a PDU) | "busbar" (rack busbar / power shelf)

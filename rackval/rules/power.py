@@ -140,14 +140,19 @@ def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
     What it checks: for every device, the PSUs that are plugged into a live PDU in the
     scenario against the number the vendor requires for full performance (unplugged
     PSUs count as dead), and whether the live PSUs together can deliver the device's
-    power (live PSUs × PSU rating). Power shelves are checked the same way.
+    power (live PSUs × PSU rating). Power shelves are checked the same way. Below the
+    required count the finding is a warning while the device keeps running power-capped
+    (at least ``power.psus_minimum`` live, where the vendor states one) and an error
+    below that minimum or when no minimum is stated.
     Why it matters: with too few PSUs a node throttles or shuts down (DGX B200 caps its
     GPUs with 3–4 live PSUs; DGX H100 runs reduced on 3); if every PSU is on one side,
     losing that side takes the node down.
     Limit: ``power.psus_required`` of the part (vendor redundancy, e.g. 5 of 6 for DGX
-    B200, 4 of 6 for DGX H100) and ``power.psu_rating`` (catalog, cited).
+    B200, 4 of 6 for DGX H100), ``power.psus_minimum`` (3 for both) and
+    ``power.psu_rating`` (catalog, cited).
     Fails: a DGX B200 (5+1) with its PSUs alternating over an A and a B PDU, when side A
-    is lost (3 live < 5).
+    is lost (3 live < 5: warning, it runs power-capped); the same with every PSU on
+    the A PDU (0 live: error).
     Passes: a DGX H100 (4+2) whose PSUs alternate over three PDUs on sides A, B and C
     (2 + 2 + 2): with any one side lost, 4 PSUs stay live (designs/dgx-h100-pair.yaml).
     """
@@ -173,20 +178,28 @@ def psu_redundancy(design: Design, solution: Solution) -> Iterator[Finding]:
         if required is None:
             continue
         if supply.live_psus < required:
+            minimum = device.part.power.psus_minimum
+            degraded = minimum is not None and supply.live_psus >= minimum
             unplugged = f"; {supply.unplugged} not plugged in" if supply.unplugged else ""
             short = ""
             if rating and supply.live_psus and supply.live_psus * rating < supply.power:
+                capacity = f"{supply.live_psus} × {rating / 1000:.2f} kW = "
+                capacity += f"{supply.live_psus * rating / 1000:.2f} kW"
                 short = (
-                    f"; {supply.live_psus} × {rating / 1000:.2f} kW = "
-                    f"{supply.live_psus * rating / 1000:.2f} kW cannot carry "
-                    f"{supply.power / 1000:.2f} kW"
+                    f" ({capacity} of its {supply.power / 1000:.2f} kW)"
+                    if degraded
+                    else f"; {capacity} cannot carry {supply.power / 1000:.2f} kW"
                 )
+            mode = (
+                f"; it runs power-capped (vendor minimum {minimum}){short}" if degraded else short
+            )
             yield Finding.at(
                 device,
                 f"{supply.live_psus} of {supply.psus} PSUs live, {device.part.model} needs "
-                f"{required}{unplugged}{short}",
+                f"{required} for full performance{unplugged}{mode}",
                 value=float(supply.live_psus),
                 limit=float(required),
+                severity="warning" if degraded else "error",
             )
 
 

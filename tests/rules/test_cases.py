@@ -4,6 +4,7 @@ Each case names a design (a file under the repository, a variant of one made by 
 ``replace`` pairs, or an ``inline`` design), the
 scenarios to run and the findings of the rule it must produce, as (rule, scenario,
 path) triples; the set must match exactly, so a rule that fires too often fails too.
+An expected finding may also give its ``severity``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def test_rule_case(rule_id, case, tmp_path):
     got = sorted((f.rule, f.scenario, f.path) for f in report.findings if f.rule == rule_id)
     want = sorted((e["rule"], e.get("scenario", "normal"), e["path"]) for e in case["expect"])
     assert got == want, "\n".join(str(f) for f in report.findings)
+    severities = {(f.scenario, f.path): f.severity for f in report.findings if f.rule == rule_id}
+    for e in case["expect"]:
+        if "severity" in e:  # optional: the severity of that finding
+            assert severities[(e.get("scenario", "normal"), e["path"])] == e["severity"], e
 
 
 def test_every_rule_has_cases():
