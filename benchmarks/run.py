@@ -917,6 +917,67 @@ def validate_generated(ctx: Context) -> Iterator[Result]:
                     yield Result(parts[key], samples=breakdown[key])
 
 
+# ------------------------------------------------------------ layout and air
+
+
+LAYOUT_RACKS = 1000
+
+
+@benchmark
+def layout_air(ctx: Context) -> Iterator[Result]:
+    """Layout and air checks of a generated 1,000-rack hall, geometry included.
+
+    ``tools/gen_hall_design.py 1000 --layout`` (20 rows of 20… racks in back-to-back
+    pairs, a hall outline, air units N+1). The design is loaded and validated once
+    outside the timer; each timed call rebuilds the hall geometry (footprints,
+    overlaps, clearances, aisles), solves the air side in ``normal`` and
+    ``air-unit-lost`` and runs RV-LAY-*, RV-DEN-002 and RV-AIR-* on them.
+    Target < 1 s (issue #5).
+    """
+    name = f"layout + air checks, {LAYOUT_RACKS} racks (generated)"
+    if not ctx.wants(name):
+        return
+    sys.path.insert(0, str(ctx.root / "tools"))
+    from dataclasses import replace
+
+    from gen_hall_design import generate
+
+    from rackval.catalog import load_catalog
+    from rackval.design.resolve import load_design
+    from rackval.layout import plan
+    from rackval.rules import select_rules
+    from rackval.solve.air import solve_air
+    from rackval.validate import validate_design
+
+    with tempfile.TemporaryDirectory(prefix="rackval-bench-") as tmp:
+        path = Path(tmp) / f"hall-{LAYOUT_RACKS}.yaml"
+        path.write_text(generate(LAYOUT_RACKS, layout=True, power=True), encoding="utf-8")
+        design = load_design(path, load_catalog())
+    selected = ("RV-LAY", "RV-DEN-002", "RV-AIR")
+    report = validate_design(design, select=selected, scenarios=["normal", "air-unit-lost"])
+    rules = select_rules(selected)
+    findings: list[object] = []
+
+    def checks() -> None:
+        plan._last = None  # rebuild the geometry every call
+        findings.clear()
+        for scenario_name, solution in report.solutions.items():
+            air = solve_air(design, solution.scenario)
+            solution = replace(solution, air=air)
+            for r in rules:
+                if r.per_scenario and r.applies_to(solution.scenario):
+                    findings.extend(r.run(design, solution))
+                elif not r.per_scenario and scenario_name == "normal":
+                    findings.extend(r.run(design, solution))
+
+    result = time_call(name, checks, ctx, target=1.0, target_label="< 1 s")
+    result.note = (
+        f"{len(design.racks)} racks, {len(design.devices):,} devices, "
+        f"{len(report.solutions)} scenarios, {len(findings)} findings"
+    )
+    yield result
+
+
 # Planned (DESIGN §11), to be registered here when their code lands:
 #   fabric checks, 2,048 nodes × 8 rails      < 5 s
 #   TUI edit → findings, 2-rack pod           < 100 ms

@@ -5,6 +5,8 @@ Usage::
     python tools/gen_hall_design.py N OUT.yaml [--racks-per-loop 20] [--devices 18]
                                     [--arrangement reverse-return] [--power]
 
+    python tools/gen_hall_design.py N OUT.yaml --layout     # also a floor plan and air
+
 ``N`` racks (a multiple of ``--racks-per-loop``) in groups of ``--racks-per-loop``; each
 group is one coolant loop served by a pair of CDUs (N+1: either CDU alone carries the
 loop) and each rack holds ``--devices`` cold-plate trays on that loop. With ``--power``
@@ -30,6 +32,12 @@ loop                        PG25, 35 °C supply, 1,500 L, 10 s ride-through; sup
                             80 mm, K 2; facility water W32 at 28 °C
 power (``--power``)         A and B feed per rack, 415 V 3-phase 200 A; PDU 415 V 3-phase 200 A
                             10 kg, with 36 C19 outlets; trays with 2 × 5.5 kW PSUs, 1 required
+layout (``--layout``)       one row per loop, rows in back-to-back pairs around 1.2 m hot
+                            aisles with 1.8 m cold aisles between pairs, 1.5 m to the side
+                            walls; A2 room at 22 °C, hot-aisle containment, 2 % recirculation,
+                            air units of 200 kW, N+1 with 10 % margin over 1 kW of air heat
+                            and 15 K per tray; floor
+                            rated 1,500 kg/m²; trays front-to-rear, 35 °C maximum inlet
 ==========================  ==================================================================
 
 The file is plain YAML text written line by line (no YAML library), so even 1,000 racks
@@ -40,6 +48,7 @@ rack, expanded by rackval to ``rNNNN-n01`` …).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -53,13 +62,13 @@ parts:
     slug: test-hall-tray
     u_height: 2
     weight: 25
-    weight_unit: kg
+    weight_unit: kg{airflow}
     rackval:
       kind: gpu-node
       source: "test fixture (tools/gen_hall_design.py), not hardware data"
       depth: 800 mm
       power: {{max: 5 kW, typical: 4 kW{psus}}}
-      cooling: {{liquid_fraction: 0.8}}
+      cooling: {{liquid_fraction: 0.8{air}}}
       coolant:
         min_flow: 4 L/min
         max_supply: 45 degC
@@ -107,6 +116,10 @@ PDU_PART = """\
         outlets: {iec-60320-c19: 36}
 """
 
+TRAY_AIR = ", air_delta_t: 15 K, max_inlet_air: 35 degC"
+COLD_AISLE, HOT_AISLE, SIDE = 1.8, 1.2, 1.5  # [m] layout of --layout
+RACK_WIDTH, RACK_DEPTH = 0.75, 1.2  # [m] apc-ar3357 outer width and depth (catalog)
+
 TRAY_PSUS = (
     ", psus: 2, psus_required: 1, psu_rating: 5.5 kW, input_voltage: [200 V, 277 V],"
     " inlet: iec-60320-c20"
@@ -120,6 +133,7 @@ def generate(
     devices: int = 18,
     arrangement: str = "reverse-return",
     power: bool = False,
+    layout: bool = False,
 ) -> str:
     """The design text of a hall of ``n_racks`` racks.
 
@@ -147,6 +161,28 @@ def generate(
         "site:",
         "  facility_water: {class: W32, supply_temperature: 28 degC}",
     ]
+    rows = loops
+    if layout:
+        air_heat = n_racks * devices * 5.0 * 0.2  # [kW] trays: 5 kW max, 20 % to air
+        units = max(2, math.ceil(air_heat * 1.1 / 200.0)) + 1  # 200 kW units, 10 % margin, N+1
+        pairs = -(-rows // 2)
+        width = 2 * SIDE + racks_per_loop * RACK_WIDTH
+        length = COLD_AISLE + pairs * (2 * RACK_DEPTH + HOT_AISLE + COLD_AISLE)
+        out += [
+            "  air:",
+            "    supply_temperature: 22 degC",
+            "    ashrae_class: A2",
+            "    containment: hot-aisle",
+            f"    cooling_capacity: {units * 200} kW",
+            f"    units: {units}",
+            "    redundancy: N+1",
+            f"    airflow: {units * 15} m^3/s",
+            "    recirculation: 2 %",
+            "  floor: {rated_load: 1500 kg/m^2}",
+            "  hall:",
+            f"    outline: [[0 m, 0 m], [{width:g} m, 0 m], [{width:g} m, {length:g} m], "
+            f"[0 m, {length:g} m]]",
+        ]
     if power:
         out += ["power:", "  feeds:"]
         for r in range(1, n_racks + 1):
@@ -178,6 +214,13 @@ def generate(
         rack = f"r{r:04d}"
         loop = f"tcs-{(r - 1) // racks_per_loop + 1:03d}"
         out += [f"  - id: {rack}", f"    part: {RACK_PART}", f"    loop: {loop}"]
+        if layout:
+            row, slot = divmod(r - 1, racks_per_loop)
+            pair, back = divmod(row, 2)
+            x = SIDE + (slot + 0.5) * RACK_WIDTH
+            y0 = COLD_AISLE + pair * (2 * RACK_DEPTH + HOT_AISLE + COLD_AISLE)
+            y, facing = (y0, "south") if back == 0 else (y0 + 2 * RACK_DEPTH + HOT_AISLE, "north")
+            out.append(f"    position: {{x: {x:g} m, y: {y:g} m, facing: {facing}}}")
         if power:
             out += [
                 "    pdus:",
@@ -188,7 +231,12 @@ def generate(
             "    devices:",
             f"      - {{id: {rack}-n01, part: test-hall-tray, u: 3, count: {devices}}}",
         ]
-    out.append(PARTS.format(psus=TRAY_PSUS if power else "").rstrip("\n"))
+    parts = PARTS.format(
+        psus=TRAY_PSUS if power else "",
+        air=TRAY_AIR if layout else "",
+        airflow="\n    airflow: front-to-rear" if layout else "",
+    )
+    out.append(parts.rstrip("\n"))
     if power:
         out.append(PDU_PART.rstrip("\n"))
     return "\n".join(out) + "\n"
@@ -208,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         "--arrangement", choices=("direct-return", "reverse-return"), default="reverse-return"
     )
     parser.add_argument("--power", action="store_true", help="add A/B feeds and PDUs per rack")
+    parser.add_argument(
+        "--layout", action="store_true", help="add a floor plan (rows, hall) and the air side"
+    )
     args = parser.parse_args(argv)
     try:
         text = generate(
@@ -216,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             devices=args.devices,
             arrangement=args.arrangement,
             power=args.power,
+            layout=args.layout,
         )
     except ValueError as exc:
         parser.error(str(exc))
