@@ -13,6 +13,7 @@ from .catalog import Catalog, load_catalog
 from .design.model import Design
 from .design.resolve import load_design
 from .rules import Finding, select_rules, severity_rank
+from .solve.air import solve_air
 from .solve.loops import LoopModel, LoopSolution, build_loop, solve_loop
 from .solve.power import connect, solve_power
 from .solve.results import solution_results
@@ -87,7 +88,13 @@ def validate_design(
                 loop.id: _solve_loop(design, models[loop.id], scenario, base, loop.id)
                 for loop in design.loops
             }
-            solutions[scenario.name] = Solution(scenario, power, limits, selected, skipped, loops)
+            if base is not None and scenario.domain != "air":
+                air = base.air  # power and coolant scenarios: the air side of normal
+            else:
+                air = solve_air(design, scenario, load)
+            solutions[scenario.name] = Solution(
+                scenario, power, limits, selected, skipped, loops, air
+            )
     findings: list[Finding] = []
     for r in rules:
         if r.per_scenario:

@@ -108,7 +108,8 @@ class Finding:
 class Need:
     """A part figure a rule needs: ``figure`` is a dotted path on :class:`Part`.
 
-    ``role`` says which parts: ``device`` (every rack device), ``pdu``, ``rack``;
+    ``role`` says which parts: ``device`` (every rack device), ``pdu``, ``rack``, ``cdu``,
+    ``rear-door`` (a rack's rear-door heat exchanger);
     ``when`` narrows it (e.g. only outlet-fed devices).
     """
 

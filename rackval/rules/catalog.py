@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from ..design.model import Design
 from ..solve.solution import Solution
@@ -20,6 +21,14 @@ def _holders(design: Design, role: str):
         return design.racks
     if role == "cdu":
         return tuple(c for loop in design.loops for c in loop.cdus)
+    if role == "rear-door":  # a rack's rear-door heat exchanger, reported at the rack
+        return tuple(
+            SimpleNamespace(
+                part=r.rear_door, path=r.path, part_path=f"{r.path}.rear_door", where=r.where
+            )
+            for r in design.racks
+            if r.rear_door is not None
+        )
     raise ValueError(f"unknown role {role!r}")
 
 
@@ -59,5 +68,5 @@ def cannot_check(design: Design, solution: Solution) -> Iterator[Finding]:
         yield Finding.at(
             holder,
             f"part '{slug}' has no {name}; {', '.join(rules)} could not check it",
-            path=f"{holder.path}.part",
+            path=getattr(holder, "part_path", f"{holder.path}.part"),
         )

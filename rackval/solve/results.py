@@ -133,6 +133,48 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         "upstream": upstream,
         "busbars": busbars,
         "loops": loops,
+        "air": _air(solution),
+    }
+
+
+def _bounds(bounds: tuple[float, float] | None, digits: int) -> dict[str, float] | None:
+    """``{"min": …, "max": …}`` of a figure known only within bounds (equal when exact)."""
+    if bounds is None:
+        return None
+    return {"min": round(bounds[0], digits), "max": round(bounds[1], digits)}
+
+
+def _air(solution: Solution) -> dict[str, Any] | None:
+    """Air side: per rack heat, rear-door heat, airflow, inlet; room heat and airflow."""
+    air = solution.air
+    if air is None:
+        return None
+    racks = {
+        rid: {
+            "air_heat_w": _bounds(r.heat, 3),
+            "rear_door_heat_w": _bounds(r.door, 3),
+            "exhaust_heat_w": _bounds(r.exhaust_heat, 3),
+            "airflow_m3_s": _round(r.airflow, 6),
+            "inlet_temperature_k": _bounds(r.inlet, 4),
+            "inlet_reason": r.inlet_reason or None,
+        }
+        for rid, r in air.racks.items()
+    }
+    required, exact = air.required_airflow
+    return {
+        "model": air.model,
+        "supply_temperature_k": _round(air.supply_temperature),
+        "density_kg_m3": _round(air.density, 6),
+        "heat_capacity_j_kg_k": _round(air.heat_capacity, 3),
+        "units": air.units,
+        "live_units": air.live_units,
+        "air_heat_w": _bounds(air.room_heat, 3),
+        "capacity_w": _round(air.capacity, 3),
+        "required_airflow_m3_s": round(required, 6),
+        "required_airflow_exact": exact,
+        "supplied_airflow_m3_s": _round(air.supplied_airflow, 6),
+        "problems": list(air.problems),
+        "racks": racks,
     }
 
 

@@ -4,7 +4,7 @@ A scenario never copies the design; it names what is dead (feeds, PDUs) and the
 solvers leave those out. DESIGN §5 lists the names:
 ``normal``, ``feed-lost:<side>``, ``upstream-lost:<id>``, ``pdu-lost:<id>``,
 ``pump-lost:<cdu>``, ``cdu-lost:<cdu>``, ``facility-water-lost:<loop>``,
-``pumps-lost:<loop>``.
+``pumps-lost:<loop>``, ``air-unit-lost`` (one of ``site.air.units``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from ..design.model import Design
 from ..errors import ScenarioError
 
-__all__ = ["Scenario", "NORMAL", "scenarios_for", "parse_scenario", "SkippedScenario"]
+__all__ = [
+    "Scenario",
+    "NORMAL",
+    "AIR_UNIT_LOST",
+    "scenarios_for",
+    "parse_scenario",
+    "SkippedScenario",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Scenario:
     lost_cdus: frozenset[str] = frozenset()
     rejection_lost: frozenset[str] = frozenset()  # loops without facility water
     pumps_lost: frozenset[str] = frozenset()  # loops with every pump stopped
+    air_units_lost: int = 0  # air units out of service (site.air.units)
 
     @property
     def kind(self) -> str:
@@ -36,11 +44,13 @@ class Scenario:
 
     @property
     def domain(self) -> str | None:
-        """``power`` or ``liquid`` for a failure scenario; None for normal operation."""
+        """``power``, ``liquid`` or ``air`` for a failure scenario; None for normal operation."""
         if self.name == "normal":
             return None
         if self.kind in ("feed-lost", "upstream-lost", "pdu-lost"):
             return "power"
+        if self.kind == AIR_UNIT_LOST:
+            return "air"
         return "liquid"
 
     def touches_loop(self, loop: str, cdus: set[str]) -> bool:
@@ -55,6 +65,7 @@ class Scenario:
 
 
 NORMAL = Scenario("normal")
+AIR_UNIT_LOST = "air-unit-lost"
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ class SkippedScenario:
             "feed-lost": "power.feeds",
             "upstream-lost": "power.upstream",
             "pdu-lost": "racks",
+            AIR_UNIT_LOST: "site.air",
         }.get(kind, "cooling.loops")
 
 
@@ -134,6 +146,15 @@ def _loop_scenario(kind: str, field: str):
     return build
 
 
+def _air_unit_lost(design: Design) -> Scenario | SkippedScenario:
+    air = design.site.air
+    if air is None:
+        return SkippedScenario(AIR_UNIT_LOST, "the design has no site.air")
+    if air.units is None:
+        return SkippedScenario(AIR_UNIT_LOST, "site.air does not give the number of air units")
+    return Scenario(AIR_UNIT_LOST, air_units_lost=1)
+
+
 _BUILDERS = {
     "feed-lost": _feed_lost,
     "upstream-lost": _upstream_lost,
@@ -155,9 +176,12 @@ def parse_scenario(design: Design, name: str) -> Scenario | SkippedScenario:
     """
     if name == "normal":
         return NORMAL
+    if name == AIR_UNIT_LOST:
+        return _air_unit_lost(design)
     kind, _, target = name.partition(":")
     if kind not in _BUILDERS or not target:
-        known = ", ".join(["normal", *(f"{k}:<id>" for k in _BUILDERS), "n-1", "all"])
+        kinds = [f"{k}:<id>" for k in _BUILDERS]
+        known = ", ".join(["normal", *kinds, AIR_UNIT_LOST, "n-1", "all"])
         raise ScenarioError(f"unknown scenario '{name}' (known: {known})")
     return _BUILDERS[kind](design, target)
 
@@ -188,6 +212,8 @@ def scenarios_for(
                     Scenario(f"facility-water-lost:{loop.id}", rejection_lost=frozenset({loop.id}))
                 )
                 out.append(Scenario(f"pumps-lost:{loop.id}", pumps_lost=frozenset({loop.id})))
+            if design.site.air is not None:
+                out.append(_air_unit_lost(design))
             if name == "all":
                 out += [_pdu_lost(design, p.id) for p in design.pdus]
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .air import AirSolution
 from .loops import LoopSolution
 from .power import PowerSolution
 from .scenarios import Scenario, SkippedScenario
@@ -29,3 +30,4 @@ class Solution:
     selected: tuple[str, ...] = ()  # ids of the rules being run (RV-CAT-001 reads their needs)
     skipped: tuple[SkippedScenario, ...] = ()  # scenarios asked for that cannot apply
     loops: dict[str, LoopSolution] = field(default_factory=dict)  # per coolant loop
+    air: AirSolution | None = None  # the air side (solved again only in air scenarios)
