@@ -77,6 +77,7 @@ def render_results(report: DesignReport) -> list[str]:
                 f"    loop {loop}: {lp['heat_w'] / 1000:.1f} kW{temps}; pumps {pumps}; "
                 f"device flow {min(flows, default=0):.2f}–{max(flows, default=0):.2f} L/min"
             )
+        lines += _air_lines(res.get("air"))
         for rack, bus in res["busbars"].items():
             cap = bus["capacity_w"]
             cap_text = f"{cap / 1000:.1f} kW" if cap is not None else "unknown"
@@ -85,6 +86,38 @@ def render_results(report: DesignReport) -> list[str]:
                 f"{bus['live_shelf_psus']} shelf PSUs (capacity {cap_text})"
             )
     return lines
+
+
+def _kw(bounds: dict[str, float]) -> str:
+    low, high = bounds["min"] / 1000, bounds["max"] / 1000
+    return f"{low:.1f} kW" if low == high else f"{low:.1f}–{high:.1f} kW"
+
+
+def _air_lines(air: dict | None) -> list[str]:
+    """The air side in one line: room heat and airflow against the live units, hottest inlet."""
+    if not air or not air["racks"]:
+        return []
+    units = ""
+    if air["units"] is not None:
+        units = f" ({air['live_units']} of {air['units']} units)"
+    capacity = air["capacity_w"]
+    heat = _kw(air["air_heat_w"])
+    if capacity is not None:
+        heat += f" of {capacity / 1000:.1f} kW"
+    need = air["required_airflow_m3_s"]
+    flow = f"{'≥ ' if not air['required_airflow_exact'] else ''}{need:.2f} m³/s"
+    if air["supplied_airflow_m3_s"] is not None:
+        flow += f" of {air['supplied_airflow_m3_s']:.2f} m³/s"
+    inlets = [
+        (r["inlet_temperature_k"]["min"], rid)
+        for rid, r in air["racks"].items()
+        if r["inlet_temperature_k"] is not None
+    ]
+    hottest = ""
+    if inlets:
+        t, rid = max(inlets, key=lambda item: item[0])  # the first rack of the hottest
+        hottest = f"; hottest inlet {rid} {t - 273.15:.1f} °C"
+    return [f"    air{units}: heat {heat}; airflow {flow}{hottest}"]
 
 
 def render_text(reports: Sequence[DesignReport], *, results: bool = False, invalid: int = 0) -> str:

@@ -69,8 +69,8 @@ def device_air_heat(power: float, liquid_fraction: float | None) -> Bounds:
 
     Examples
     --------
-    >>> device_air_heat(10_000.0, 0.8)
-    (2000.0, 2000.0)
+    >>> device_air_heat(10_000.0, 0.75)
+    (2500.0, 2500.0)
     >>> device_air_heat(5400.0, None)
     (0.0, 5400.0)
     """
@@ -503,10 +503,21 @@ def _matrix_inlets(
     flows = {rack.id: airflow for rack, _, _, airflow in racks}
     if rho_cp is None:
         return {r.id: (None, "no supply temperature") for r, *_ in racks}, problems
-    unknown = _reachable((rid for rid, f in flows.items() if f is None), matrix)
+    # A rack of unknown airflow K_i changes the inlets its exhaust reaches (directly or
+    # through other racks) and its own inlet when exhaust reaches it (the supply share
+    # is K_i − Σ a_ki K_k); one that receives no exhaust breathes supply air.
+    receives = {j for row in matrix.values() for j, share in row.items() if share > 0.0}
+    blind = [rid for rid, f in flows.items() if f is None]
+    successors = (j for i in blind for j, share in matrix.get(i, {}).items() if share > 0.0)
+    unknown = _reachable(successors, matrix) | (set(blind) & receives)
     for rid in unknown:
-        out[rid] = (None, "the airflow of a rack whose exhaust reaches it is not certain")
-    solved = [(r, h, d, f) for r, h, d, f in racks if r.id not in unknown]
+        out[rid] = (
+            None,
+            "the airflow of this rack, or of one whose exhaust reaches it, is not certain",
+        )
+    for rid in set(blind) - unknown:
+        out[rid] = ((supply, supply), "")
+    solved = [(r, h, d, f) for r, h, d, f in racks if f is not None and r.id not in unknown]
     moving = [item for item in solved if item[3] > 0.0]
     still = [item for item in solved if item[3] == 0.0]
     for rack, heat, door, _ in still:

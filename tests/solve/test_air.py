@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import rackval.solve.air
 from rackval.design.resolve import load_design
 from rackval.physics.air import air_properties, m3s_to_cfm, standard_pressure
+from rackval.report.text import render_results
 from rackval.solve.air import (
     device_air_heat,
     fraction_model_rise,
@@ -232,6 +235,44 @@ def test_matrix_in_the_solver(tmp_path):
     assert sol.racks["r02"].inlet[0] == pytest.approx(297.15 + 0.3 * rise, abs=1e-9)
 
 
+def test_matrix_with_a_rack_of_unknown_airflow(tmp_path):
+    # r03 (a storage array stating no airflow) sends 0.2 of its exhaust to r02: r02's
+    # inlet depends on r03's unknown airflow; r03 receives nothing, so it breathes
+    # supply air; r01 is untouched and solved (it sends 0.1 to itself: fraction model)
+    parts = DELTA_T_NODE.replace("parts:\n", "parts:\n" + NO_AIRFLOW)
+    racks = H100_RACKS + (
+        "  - id: r03\n    part: apc-ar3357\n    devices: [{id: s1, part: test-no-airflow, u: 3}]\n"
+    )
+    sol = solve_air(
+        _design(
+            tmp_path,
+            "{supply_temperature: 24 degC, recirculation_matrix: {r03: {r02: 0.2}, "
+            "r01: {r01: 0.1}}}",
+            racks,
+            parts,
+        ),
+        NORMAL,
+    )
+    assert sol.racks["r03"].airflow is None
+    assert sol.racks["r03"].inlet == (297.15, 297.15)
+    assert sol.racks["r02"].inlet is None and "not certain" in sol.racks["r02"].inlet_reason
+    air = air_properties(297.15)
+    rise = 40_800 / (air.density * air.heat_capacity * 4 * 1105 * 0.3048**3 / 60)
+    expected = 297.15 + fraction_model_rise(0.1, rise)
+    assert sol.racks["r01"].inlet == pytest.approx((expected, expected), abs=1e-9)
+
+
+NO_AIRFLOW = """  - manufacturer: Test
+    model: No-airflow array
+    slug: test-no-airflow
+    u_height: 2
+    rackval:
+      kind: storage
+      source: "test fixture: 2 kW, airflow and air temperature rise not stated"
+      power: {max: 2 kW}
+"""
+
+
 # --- rear doors, air units, scenarios -------------------------------------------------
 
 
@@ -302,10 +343,20 @@ def test_air_solved_again_only_in_air_scenarios(tmp_path):
     assert report.solutions["feed-lost:A"].air is normal  # power scenarios reuse it
     lost = report.solutions["air-unit-lost"].air
     assert lost is not normal and lost.capacity == pytest.approx(90_000.0)  # 120 kW × 3/4
+    text = "\n".join(render_results(report))
+    # normal: 81.6 kW of 120 kW; air-unit-lost: of 90 kW; no recirculation: inlet 24.0 °C
+    assert "air (4 of 4 units): heat 81.6 kW of 120.0 kW" in text
+    assert "air (3 of 4 units): heat 81.6 kW of 90.0 kW" in text
+    assert "hottest inlet r01 24.0 °C" in text
     air = report.results()["air-unit-lost"]["air"]
     assert air["capacity_w"] == pytest.approx(90_000.0)
     assert air["air_heat_w"] == {"min": 81_600.0, "max": 81_600.0}
     assert air["racks"]["r01"]["inlet_temperature_k"] == {"min": 297.15, "max": 297.15}
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(rackval.solve.air, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
 
 
 # --- docs/physics/air.md -----------------------------------------------------------------
