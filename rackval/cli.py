@@ -156,6 +156,11 @@ def cli() -> None:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--results", is_flag=True, help="Text: add the table of loads and currents.")
+@click.option(
+    "--floorplan",
+    type=click.Path(dir_okay=False),
+    help="Write the floor plan of the design (one design only) as SVG to this file.",
+)
 @guarded
 def validate(
     paths: tuple[str, ...],
@@ -168,6 +173,7 @@ def validate(
     fail_on: str,
     exit_zero: bool,
     results: bool,
+    floorplan: str | None,
 ) -> None:
     """Validate design files or directories (default: designs/)."""
     from .catalog import load_catalog
@@ -187,7 +193,10 @@ def validate(
     reports = []
     errors: list[DesignError] = []
     invalid = 0
-    for file in _design_files(paths):
+    files = _design_files(paths)
+    if floorplan and len(files) != 1:
+        raise click.UsageError(f"--floorplan draws one design; {len(files)} were given")
+    for file in files:
         try:
             design = load_design(file, catalog)
             reports.append(
@@ -218,11 +227,27 @@ def validate(
         from .report.text import render_text
 
         click.echo(render_text(reports, results=results, invalid=invalid), nl=False)
+    if floorplan and reports:
+        _write_floorplan(reports[0], Path(floorplan))
     if invalid:
         sys.exit(EXIT_ERROR)
     threshold = severity_rank(fail_on)
     failing = any(severity_rank(f.severity) <= threshold for r in reports for f in r.findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _write_floorplan(report: Any, path: Path) -> None:
+    from .report.floorplan import floorplan_svg
+
+    try:
+        svg = floorplan_svg(report.design, report.findings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        path.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot write the floor plan to {path}: {exc.strerror}") from None
+    _err(f"floor plan written to {path}")
 
 
 @cli.command()
