@@ -128,14 +128,15 @@ class Rule:
     check: Callable[..., Iterable[Finding]]
     per_scenario: bool
     needs: tuple[Need, ...] = ()
-    domain: str | None = None  # "power" | "liquid": the failure scenarios it is run in
+    domain: str | None = None  # "power" | "liquid" | "air": the failure scenarios it runs in
     doc: dict[str, str] = field(default_factory=dict)
     summary: str = ""
 
     def applies_to(self, scenario: Any) -> bool:
         """True when the rule runs in ``scenario``: normal operation, and the failure
-        scenarios of its domain (power and coolant are solved independently: a lost
-        pump cannot overload a feed, a lost feed does not stop a pump)."""
+        scenarios of its domain (power, coolant and air are solved independently: a lost
+        pump cannot overload a feed, a lost feed does not stop a pump, a lost air unit
+        changes neither)."""
         return self.domain is None or scenario.domain in (None, self.domain)
 
     def run(self, design: Any, solution: Any) -> Iterator[Finding]:

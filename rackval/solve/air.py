@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..design.model import Design, Device, Rack
-from ..physics.air import air_properties, standard_pressure
+from ..physics.air import air_properties, airflow_for_heat, standard_pressure
 from .power import device_power
 from .scenarios import Scenario
 
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 Bounds = tuple[float, float]  # (low, high), the same unit as the quantity
+AirState = tuple[float, float]  # (ρ [kg/m³], c_p [J/(kg·K)]) at supply temperature and pressure
 
 
 # --- pure functions ---------------------------------------------------------------
@@ -414,7 +415,7 @@ class AirSolution:
         return float(low), exact
 
 
-def _device_air(device: Device, load: str, rho_cp: float | None) -> DeviceAir:
+def _device_air(device: Device, load: str, props: AirState | None) -> DeviceAir:
     part = device.part
     if not moves_air(device):
         return DeviceAir(device.id, device.rack, (0.0, 0.0), 0.0, 0.0, "none")
@@ -425,8 +426,8 @@ def _device_air(device: Device, load: str, rho_cp: float | None) -> DeviceAir:
         return DeviceAir(device.id, device.rack, heat, c.airflow, c.airflow, "stated")
     if heat[1] == 0.0:
         return DeviceAir(device.id, device.rack, heat, 0.0, 0.0, "none")
-    if c.air_delta_t is not None and c.air_delta_t > 0.0 and rho_cp is not None:
-        low = heat[0] / (rho_cp * c.air_delta_t)
+    if c.air_delta_t is not None and c.air_delta_t > 0.0 and props is not None:
+        low = airflow_for_heat(heat[0], props[0], props[1], c.air_delta_t)
         exact = low if heat[0] == heat[1] else None
         return DeviceAir(device.id, device.rack, heat, exact, low, "delta-t")
     return DeviceAir(device.id, device.rack, heat, None, 0.0, "unknown")
@@ -464,7 +465,7 @@ def _fraction_inlets(
     racks: Sequence[tuple[Rack, Bounds, Bounds, float | None]],
     supply: float,
     recirculation: float,
-    rho_cp: float | None,
+    props: AirState | None,
 ) -> tuple[dict[str, tuple[Bounds | None, str]], list[str]]:
     out: dict[str, tuple[Bounds | None, str]] = {}
     problems: list[str] = []
@@ -477,7 +478,7 @@ def _fraction_inlets(
             problems.append(f"recirculation 1: rack '{rack.id}' would breathe only its own exhaust")
             out[rack.id] = (None, "recirculation 1 leaves the inlet unbounded")
             continue
-        if airflow is None or rho_cp is None:
+        if airflow is None or props is None:
             why = (
                 "a device's airflow is not certain" if airflow is None else "no supply temperature"
             )
@@ -487,7 +488,10 @@ def _fraction_inlets(
             problems.append(f"rack '{rack.id}' gives heat to the air but states no airflow")
             out[rack.id] = (None, "heat into the air with no airflow")
             continue
-        rises = [fraction_model_rise(recirculation, q / (rho_cp * airflow)) for q in exhaust]
+        rises = [
+            fraction_model_rise(recirculation, rack_temperature_rise(q, airflow, *props))
+            for q in exhaust
+        ]
         out[rack.id] = ((supply + rises[0], supply + rises[1]), "")
     return out, problems
 
@@ -496,12 +500,12 @@ def _matrix_inlets(
     racks: Sequence[tuple[Rack, Bounds, Bounds, float | None]],
     supply: float,
     matrix: Mapping[str, Mapping[str, float]],
-    rho_cp: float | None,
+    props: AirState | None,
 ) -> tuple[dict[str, tuple[Bounds | None, str]], list[str]]:
     out: dict[str, tuple[Bounds | None, str]] = {}
     problems: list[str] = []
     flows = {rack.id: airflow for rack, _, _, airflow in racks}
-    if rho_cp is None:
+    if props is None:
         return {r.id: (None, "no supply temperature") for r, *_ in racks}, problems
     # A rack of unknown airflow K_i changes the inlets its exhaust reaches (directly or
     # through other racks) and its own inlet when exhaust reaches it (the supply share
@@ -542,7 +546,7 @@ def _matrix_inlets(
         for j, share in row.items():
             if i in index and j in index:
                 a[index[i], index[j]] = share
-    k = np.array([rho_cp * f for *_, f in moving])
+    k = np.array([props[0] * props[1] * f for *_, f in moving])  # K_i = ρ c_p V̇_i
     try:
         d = heat_to_inlet_matrix(k, a)
     except ValueError as exc:
@@ -579,8 +583,8 @@ def solve_air(design: Design, scenario: Scenario, load: str = "max") -> AirSolut
             density, heat_capacity = props.density, props.heat_capacity
         except ValueError as exc:
             problems.append(f"air properties at the supply temperature: {exc}")
-    rho_cp = density * heat_capacity if density is not None and heat_capacity else None
-    devices = {d.id: _device_air(d, load, rho_cp) for d in design.devices}
+    props = (density, heat_capacity) if density is not None and heat_capacity else None
+    devices = {d.id: _device_air(d, load, props) for d in design.devices}
     rows = []
     for rack in design.racks:
         heat, door = _rack_heat(rack, devices)
@@ -589,11 +593,11 @@ def solve_air(design: Design, scenario: Scenario, load: str = "max") -> AirSolut
     if supply is None:
         inlets = {rack.id: (None, "no supply temperature") for rack, *_ in rows}
     elif matrix is not None:
-        inlets, found = _matrix_inlets(rows, supply, matrix, rho_cp)
+        inlets, found = _matrix_inlets(rows, supply, matrix, props)
         problems += found
     else:
         share = air.recirculation if air is not None and air.recirculation is not None else 0.0
-        inlets, found = _fraction_inlets(rows, supply, share, rho_cp)
+        inlets, found = _fraction_inlets(rows, supply, share, props)
         problems += found
     racks = {
         rack.id: RackAir(rack.id, heat, door, airflow, *inlets[rack.id])
