@@ -38,6 +38,7 @@ __all__ = [
     "area_outside",
     "obstacle_overlaps",
     "across",
+    "beside",
     "wall_gaps",
     "obstacle_gaps",
     "aisles",
@@ -357,6 +358,40 @@ def across(
     )
     kind[found] = np.where(dot < -0.5, front, np.where(dot > 0.5, rear, "side"))
     return Across(side, other, gap, kind, lo, hi)
+
+
+def beside(
+    x: Sequence[float],
+    y: Sequence[float],
+    facing: Sequence[str],
+    width: Sequence[float],
+    depth: Sequence[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Racks standing side by side in a row: footprints that touch side to side.
+
+    A pair counts when the racks face along the same axis (the same or the opposite
+    way), their footprints touch (closer than :data:`LENGTH_TOLERANCE`) along a side of
+    ``i`` and share part of its depth. Racks with a gap between them are not neighbours.
+
+    Returns
+    -------
+    i, j : ndarray of int
+        Both orders of every pair, sorted.
+    """
+    x, y, n, a, w, d = _frame(x, y, facing, width, depth)
+    shapes = _boxes(x, y, n, a, -w / 2, w / 2, -d, np.zeros_like(d))
+    grown = shapely.buffer(shapes, LENGTH_TOLERANCE, join_style="mitre")
+    i, j = STRtree(shapes).query(grown, predicate="intersects")
+    keep = i != j
+    i, j = i[keep], j[keep]
+    s_lo, s_hi, t_lo, t_hi = _in_frame(shapely.bounds(shapes[j]), x[i], y[i], n[i], a[i])
+    half = w[i] / 2
+    at_side = (t_lo > half - LENGTH_TOLERANCE) | (t_hi < -half + LENGTH_TOLERANCE)
+    shared_depth = np.minimum(s_hi, 0.0) - np.maximum(s_lo, -d[i]) > LENGTH_TOLERANCE
+    parallel = np.abs(np.einsum("ij,ij->i", n[i], n[j])) > 0.5
+    keep = at_side & shared_depth & parallel
+    order = np.lexsort((j[keep], i[keep]))
+    return i[keep][order], j[keep][order]
 
 
 def wall_gaps(

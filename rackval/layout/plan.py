@@ -59,6 +59,7 @@ class Layout:
     outside: np.ndarray  # [m²] footprint area outside the hall outline
     on_obstacles: tuple[np.ndarray, np.ndarray, np.ndarray]  # rack, obstacle, area [m²]
     across: dict[str, g.Across]  # per side: the rack across
+    beside: tuple[np.ndarray, np.ndarray]  # i, j: racks side by side in a row
     wall: dict[str, np.ndarray]  # per side: free floor to the hall wall [m]
     obstacle: dict[str, tuple[np.ndarray, np.ndarray]]  # per side: gap [m], obstacle index
     aisles: list[g.Aisle]
@@ -112,6 +113,7 @@ def _build(design: Design) -> Layout | None:
         outside=g.area_outside(shapes, hall.outline),
         on_obstacles=g.obstacle_overlaps(shapes, outlines),
         across=across,
+        beside=g.beside(*args),
         wall=wall,
         obstacle={side: g.obstacle_gaps(*args, side, reach, outlines) for side in SIDES},
         aisles=g.aisles(*args, [across[s] for s in SIDES]),

@@ -73,6 +73,7 @@ def rack_mass(rack: Rack) -> float:
         Need("rack", "rack.outer_depth"),
         Need("device", "mass"),
         Need("pdu", "mass"),
+        Need("rear-door", "mass"),
     ],
 )
 def floor_load(design: Design, solution: Solution) -> Iterator[Finding]:

@@ -36,7 +36,7 @@ def _at(
     rack: Rack,
     message: str,
     *,
-    value: float,
+    value: float | None,
     limit: float | None,
     severity: str | None = None,
 ) -> Finding:
@@ -201,14 +201,56 @@ def clearance(design: Design, solution: Solution) -> Iterator[Finding]:
             )
 
 
+OPPOSITE = {"north": "south", "south": "north", "east": "west", "west": "east"}
+
+
+def _turned_round(lay: Layout) -> dict[int, list[int]]:
+    """Racks facing against their row, with the racks beside them.
+
+    A row is a chain of racks standing side by side. A rack is turned round when it
+    faces against most of its row; in a row split evenly, when every rack beside it
+    faces the other way (so both racks of a row of two facing apart).
+    """
+    near: dict[int, list[int]] = {}
+    for i, j in zip(*lay.beside, strict=True):
+        near.setdefault(int(i), []).append(int(j))
+    row = list(range(len(lay.racks)))  # union-find: rows as connected components
+
+    def root(k: int) -> int:
+        while row[k] != k:
+            row[k] = row[row[k]]
+            k = row[k]
+        return k
+
+    for i, others in near.items():
+        for j in others:
+            row[root(i)] = root(j)
+    votes: dict[int, dict[str, int]] = {}
+    for i in near:
+        count = votes.setdefault(root(i), {})
+        count[lay.facing[i]] = count.get(lay.facing[i], 0) + 1
+    out: dict[int, list[int]] = {}
+    for i, others in sorted(near.items()):
+        mine = votes[root(i)].get(lay.facing[i], 0)
+        theirs = votes[root(i)].get(OPPOSITE[lay.facing[i]], 0)
+        alone = all(lay.facing[j] == OPPOSITE[lay.facing[i]] for j in others)
+        if mine < theirs or (mine == theirs and alone):
+            out[i] = others
+    return out
+
+
 @rule("RV-LAY-004", "aisle-orientation", severity="warning", per_scenario=False, needs=FOOTPRINT)
 def aisle_orientation(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack's front faces another rack's rear: hot exhaust into a cold aisle.
 
     What it checks: for every placed rack, the nearest rack in front of it (in the
     strip as wide as the rack, up to the hall wall): when that rack shows its rear,
-    the aisle between them takes exhaust on one side and feeds inlets on the other.
-    One finding per pair, on the rack whose inlet faces the exhaust. With
+    the aisle between them takes exhaust on one side and feeds inlets on the other
+    (one finding per pair, on the rack whose inlet faces the exhaust). And a rack
+    turned round in its row (racks standing side by side, footprints touching): it
+    faces against most of its row, or, in a row split evenly, against every rack
+    beside it (in a row of two facing apart, both), so its rear blows into the aisle
+    the row's fronts draw from. One finding per rack. With
     ``site.air.containment`` (``hot-aisle`` or ``cold-aisle``) the finding names the
     contained aisle that is wrong and is an error: the design contradicts itself.
     Why it matters: hot/cold aisle separation is what keeps inlet temperatures at
@@ -217,7 +259,7 @@ def aisle_orientation(design: Design, solution: Solution) -> Iterator[Finding]:
     Limit: facing rules only (front-to-front = cold aisle, back-to-back = hot
     aisle); no figure.
     Fails: two rows both facing north one behind the other (the rear row's fronts
-    face the front row's rears).
+    face the front row's rears); one rack facing south in a row facing north.
     Passes: the rear row turned to face south: its fronts and the front row's fronts
     share a cold aisle.
     """
@@ -227,25 +269,44 @@ def aisle_orientation(design: Design, solution: Solution) -> Iterator[Finding]:
     air = design.site.air
     containment = air.containment if air is not None else "none"
     pairs: dict[tuple[int, int], float] = {}  # (inlet rack, exhaust rack) -> gap
-    for side in ("front", "rear"):
+    for side in SIDES:
         found = lay.across[side]
         for i in np.flatnonzero(found.kind == "exhaust-into-inlet"):
             j = int(found.other[i])
             key = (int(i), j) if side == "front" else (j, int(i))
             pairs.setdefault(key, float(found.gap[i]))
+    reasons: dict[int, list[str]] = {}
+    gaps: dict[int, float] = {}
     for (i, j), gap in sorted(pairs.items()):
-        inlet, exhaust = lay.racks[i], lay.racks[j]
-        message = (
-            f"front of {inlet.id} faces the rear of {exhaust.id} across {_m(gap)}: "
-            f"{exhaust.id}'s hot exhaust blows into {inlet.id}'s inlet"
+        inlet, exhaust = lay.racks[i].id, lay.racks[j].id
+        text = (
+            f"front of {inlet} faces the rear of {exhaust} across {_m(gap)}: "
+            f"{exhaust}'s hot exhaust blows into {inlet}'s inlet"
         )
-        severity = None
         if containment == "hot-aisle":
-            message += f"; the contained hot aisle behind {exhaust.id} has {inlet.id}'s inlet in it"
-            severity = "error"
+            text += f"; the contained hot aisle behind {exhaust} has {inlet}'s inlet in it"
         elif containment == "cold-aisle":
-            message += (
-                f"; the contained cold aisle in front of {inlet.id} takes {exhaust.id}'s exhaust"
-            )
-            severity = "error"
-        yield _at(inlet, message, value=gap, limit=None, severity=severity)
+            text += f"; the contained cold aisle in front of {inlet} takes {exhaust}'s exhaust"
+        reasons.setdefault(i, []).append(text)
+        gaps.setdefault(i, gap)
+    for i, others in _turned_round(lay).items():
+        rack = lay.racks[i].id
+        names = " and ".join(lay.racks[j].id for j in others)
+        text = (
+            f"{rack} faces {lay.facing[i]} but its row ({names} beside it) faces "
+            f"{OPPOSITE[lay.facing[i]]}: {rack}'s exhaust blows into the aisle their inlets "
+            "draw from"
+        )
+        if containment == "hot-aisle":
+            text += f"; the contained hot aisle behind {names} has {rack}'s inlet in it"
+        elif containment == "cold-aisle":
+            text += f"; the contained cold aisle in front of {names} takes {rack}'s exhaust"
+        reasons.setdefault(i, []).append(text)
+    for i in sorted(reasons):
+        yield _at(
+            lay.racks[i],
+            "; ".join(reasons[i]),
+            value=gaps.get(i),
+            limit=None,
+            severity="error" if containment in ("hot-aisle", "cold-aisle") else None,
+        )

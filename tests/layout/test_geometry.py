@@ -219,3 +219,17 @@ def test_polygon_problems(points, words):
 def test_good_polygon_has_no_problem():
     assert g.polygon_problem(HALL) is None
     assert shapely.area(g.polygon(HALL)) == 96.0
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_beside_finds_touching_racks_of_a_row(turns):
+    # footprints x 0.7–1.3, 1.3–1.9 (turned round: y 0.8–2.0 as well), 1.9–2.5 touch;
+    # the fourth stands 1 cm further (x 2.51–3.11): not beside; the fifth faces east
+    # with its side on the first rack's rear face, not in the row
+    x = [1.0, 1.6, 2.2, 2.81, 1.0]
+    y = [2.0, 0.8, 2.0, 2.0, 0.5]
+    facing = ["north", "south", "north", "north", "east"]
+    outline = [(-20.0, -20.0), (20.0, -20.0), (20.0, 20.0), (-20.0, 20.0)]
+    x, y, facing, _ = _rotate(x, y, facing, outline, turns)
+    i, j = g.beside(x, y, facing, [W] * 5, [D] * 5)
+    assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [(0, 1), (1, 0), (1, 2), (2, 1)]
