@@ -312,7 +312,8 @@ def across(
     The strip as wide as the rack and ``reach`` deep on that side is searched for
     other footprints (an STRtree query); the nearest one that covers part of the
     strip's width is the rack across, and the free floor between the faces is the gap.
-    A rack that overlaps this one is not "across" (RV-LAY-001 reports it).
+    A rack that overlaps this one across its face is the nearest, at gap 0: it hides
+    what lies behind it (callers leave overlapping pairs to RV-LAY-001).
 
     Kind, seen from this rack's ``side``: front-to-front is ``cold`` (a cold aisle),
     back-to-back ``hot``, a front facing a rear ``exhaust-into-inlet`` (from either
@@ -337,9 +338,9 @@ def across(
     keep = i != j
     i, j = i[keep], j[keep]
     fx, fy, out = _faces(x, y, n, d, side)
-    s_lo, _, t_lo, t_hi = _in_frame(shapely.bounds(shapes[j]), fx[i], fy[i], out[i], a[i])
+    s_lo, s_hi, t_lo, t_hi = _in_frame(shapely.bounds(shapes[j]), fx[i], fy[i], out[i], a[i])
     t_lo, t_hi = np.maximum(t_lo, -w[i] / 2), np.minimum(t_hi, w[i] / 2)
-    valid = (t_hi - t_lo > LENGTH_TOLERANCE) & (s_lo > -LENGTH_TOLERANCE) & (s_lo < reach[i])
+    valid = (t_hi - t_lo > LENGTH_TOLERANCE) & (s_hi > LENGTH_TOLERANCE) & (s_lo < reach[i])
     i, j, s_lo, t_lo, t_hi = i[valid], j[valid], s_lo[valid], t_lo[valid], t_hi[valid]
     best = _first_per_rack(count, i, s_lo)
     found = best >= 0

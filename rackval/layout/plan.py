@@ -69,6 +69,13 @@ class Layout:
         return self.x, self.y, self.facing, self.width, self.depth
 
     @property
+    def overlapping(self) -> set[tuple[int, int]]:
+        """Pairs of racks whose footprints overlap, in both orders (RV-LAY-001)."""
+        i, j, _ = self.overlaps
+        pairs = {(int(a), int(b)) for a, b in zip(i, j, strict=True)}
+        return pairs | {(b, a) for a, b in pairs}
+
+    @property
     def misplaced(self) -> np.ndarray:
         """Racks partly outside the hall or standing on an obstacle (RV-LAY-002)."""
         bad = self.outside > 0.0

@@ -3,7 +3,8 @@
 Drawn from the same layout the RV-LAY rules check (:func:`rackval.layout.plan.hall_layout`):
 the hall outline and obstacles; every placed rack's footprint coloured by the worst
 finding on that rack (in any scenario), its front edge drawn heavy; the front and rear
-service clearance zones; the aisles between rows labelled with their kind and width;
+service clearance zones; the cold and hot aisles between rows (and floor between a
+front and a rear) labelled with their kind and width;
 a legend and a scale bar. North is up. Plain SVG 1.1, no dependency.
 """
 
@@ -37,7 +38,6 @@ AISLE_FILL = {
     "cold": "#cfe6fb",
     "hot": "#fbd5cc",
     "exhaust-into-inlet": "#f7a8a8",
-    "side": "#e8e8e8",
 }
 AISLE_LABEL = {
     "cold": "cold aisle",
@@ -163,6 +163,8 @@ def _fit(text: str, length: float, thickness: float) -> float:
 
 def _aisles(canvas: _Canvas, lay: Layout) -> None:
     for aisle in lay.aisles:
+        if aisle.kind == "side":  # floor beside a rack's side is no aisle to draw
+            continue
         fill = AISLE_FILL[aisle.kind]
         canvas.shape(aisle.shape, f'fill="{fill}" stroke="none"')
     for aisle in lay.aisles:

@@ -119,11 +119,16 @@ def outside_hall(design: Design, solution: Solution) -> Iterator[Finding]:
         )
 
 
-def _blocker(lay: Layout, i: int, side: str) -> tuple[float, str] | None:
-    """The nearest thing on one side of rack ``i``: (gap [m], what it is)."""
+def _blocker(
+    lay: Layout, i: int, side: str, overlapping: set[tuple[int, int]]
+) -> tuple[float, str] | None:
+    """The nearest thing on one side of rack ``i``: (gap [m], what it is).
+
+    A rack overlapping ``i`` is RV-LAY-001's, not a blocked clearance.
+    """
     options: list[tuple[float, str]] = []
     found = lay.across[side]
-    if found.other[i] >= 0:
+    if found.other[i] >= 0 and (i, int(found.other[i])) not in overlapping:
         options.append((float(found.gap[i]), f"rack {lay.racks[found.other[i]].id}"))
     if np.isfinite(lay.wall[side][i]):
         options.append((float(lay.wall[side][i]), "the hall wall"))
@@ -161,13 +166,14 @@ def clearance(design: Design, solution: Solution) -> Iterator[Finding]:
         return
     limits = clearances()
     misplaced = lay.misplaced
+    overlapping = lay.overlapping
     blocked: dict[str, np.ndarray] = {}
     for side in SIDES:
         need = limits[side].min
         blocked[side] = np.zeros(len(lay.racks), dtype=bool)
         where = "in front" if side == "front" else "behind"
         for i in np.flatnonzero(~misplaced):
-            near = _blocker(lay, i, side)
+            near = _blocker(lay, i, side, overlapping)
             if near is None or near[0] >= need - LENGTH_TOLERANCE:
                 continue
             blocked[side][i] = True
@@ -185,7 +191,9 @@ def clearance(design: Design, solution: Solution) -> Iterator[Finding]:
     for i in np.flatnonzero((front.kind == "cold") & ~misplaced):
         j = int(front.other[i])
         pair = (min(i, j), max(i, j))
-        if pair in seen or blocked["front"][i] or blocked["front"][j] or misplaced[j]:
+        if pair in seen or pair in overlapping or misplaced[j]:
+            continue
+        if blocked["front"][i] or blocked["front"][j]:  # already reported as clearance
             continue
         seen.add(pair)
         gap = float(front.gap[i])
@@ -268,13 +276,15 @@ def aisle_orientation(design: Design, solution: Solution) -> Iterator[Finding]:
         return
     air = design.site.air
     containment = air.containment if air is not None else "none"
+    overlapping = lay.overlapping  # RV-LAY-001's
     pairs: dict[tuple[int, int], float] = {}  # (inlet rack, exhaust rack) -> gap
     for side in SIDES:
         found = lay.across[side]
         for i in np.flatnonzero(found.kind == "exhaust-into-inlet"):
             j = int(found.other[i])
             key = (int(i), j) if side == "front" else (j, int(i))
-            pairs.setdefault(key, float(found.gap[i]))
+            if key not in overlapping:
+                pairs.setdefault(key, float(found.gap[i]))
     reasons: dict[int, list[str]] = {}
     gaps: dict[int, float] = {}
     for (i, j), gap in sorted(pairs.items()):

@@ -233,3 +233,14 @@ def test_beside_finds_touching_racks_of_a_row(turns):
     x, y, facing, _ = _rotate(x, y, facing, outline, turns)
     i, j = g.beside(x, y, facing, [W] * 5, [D] * 5)
     assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [(0, 1), (1, 0), (1, 2), (2, 1)]
+
+
+def test_an_overlapping_rack_hides_what_is_behind_it():
+    # r0 faces east, front x = 2.0; r1 faces west, front x = 3.2 (cold aisle 1.2 m);
+    # r2 faces east with its rear at x = 4.2, overlapping r1 (x 3.2–4.4) by 0.2 m:
+    # from r2's rear, r1 is the nearest (gap 0), not r0 behind it
+    args = ([2.0, 3.2, 5.4], [2.0, 2.0, 2.0], ["east", "west", "east"], [W] * 3, [D] * 3)
+    rear = g.across(*args, "rear", 10.0)
+    assert rear.other[2] == 1 and rear.gap[2] == 0.0
+    front = g.across(*args, "front", 10.0)
+    assert front.other[0] == 1 and front.gap[0] == pytest.approx(1.2)
