@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 
 from ..design.model import Design, Rack
-from ..layout.geometry import LENGTH_TOLERANCE
-from ..layout.plan import SIDES, Layout, clearances, hall_layout
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
+
+if TYPE_CHECKING:
+    from ..layout.plan import Layout
+
+SIDES = ("front", "rear")
+
+
+def hall_layout(design: Design) -> Layout | None:
+    """The design's layout; shapely is imported only for a design with a hall."""
+    if design.site.hall is None:
+        return None
+    from ..layout.plan import hall_layout as build
+
+    return build(design)
+
 
 __all__ = ["rack_overlap", "outside_hall", "clearance", "aisle_orientation"]
 
@@ -69,7 +82,7 @@ def rack_overlap(design: Design, solution: Solution) -> Iterator[Finding]:
     if lay is None:
         return
     for i, j, area in zip(*lay.overlaps, strict=True):
-        shared = shapely.intersection(lay.footprints[i], lay.footprints[j])
+        shared = lay.footprints[i].intersection(lay.footprints[j])
         minx, miny, maxx, maxy = shared.bounds
         yield _at(
             lay.racks[j],
@@ -100,7 +113,7 @@ def outside_hall(design: Design, solution: Solution) -> Iterator[Finding]:
     lay = hall_layout(design)
     if lay is None:
         return
-    area = shapely.area(lay.footprints)
+    area = [shape.area for shape in lay.footprints]
     for i in np.flatnonzero(lay.outside > 0.0):
         yield _at(
             lay.racks[i],
@@ -164,6 +177,9 @@ def clearance(design: Design, solution: Solution) -> Iterator[Finding]:
     lay = hall_layout(design)
     if lay is None:
         return
+    from ..layout.geometry import LENGTH_TOLERANCE
+    from ..layout.plan import clearances
+
     limits = clearances()
     misplaced = lay.misplaced
     overlapping = lay.overlapping

@@ -84,3 +84,21 @@ def test_bad_hall(tmp_path, name):
     assert f"design.yaml:{where}:" in result.stderr, result.stderr
     for word in words:
         assert word in result.stderr, result.stderr
+
+
+def test_shapely_only_for_a_design_with_a_hall(tmp_path):
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(
+        "rackval: 1\nname: p\nracks: [{id: r01, part: apc-ar3300}]\n", encoding="utf-8"
+    )
+    hall = tmp_path / "hall.yaml"
+    hall.write_text(BASE, encoding="utf-8")
+    script = (
+        "import sys\nfrom rackval.validate import validate\n"
+        "validate(sys.argv[1])\nprint('shapely' in sys.modules)"
+    )
+    for path, expected in ((plain, "False"), (hall, "True")):
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == expected, out.stderr
