@@ -68,9 +68,9 @@ def _num(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _nice_length(span: float) -> float:
-    """A round scale-bar length [m] near a fifth of ``span``: 1, 2 or 5 × 10ⁿ."""
-    target = max(span / 5.0, 1e-3)
+def _nice_length(target: float) -> float:
+    """A round scale-bar length [m] at most ``target``: 1, 2 or 5 × 10ⁿ."""
+    target = max(target, 1e-3)
     power = 10.0 ** math.floor(math.log10(target))
     return max(step * power for step in (1.0, 2.0, 5.0) if step * power <= target)
 
@@ -300,7 +300,8 @@ def _legend(canvas: _Canvas, design: Design, lay: Layout, worst: dict[str, str])
         )
         y += 18.0
     # scale bar and north arrow
-    length = _nice_length(canvas.maxx - canvas.minx)
+    span = max(canvas.maxx - canvas.minx, canvas.maxy - canvas.miny)
+    length = _nice_length(min(span / 5.0, (LEGEND - 50.0) / canvas.scale))  # fits the column
     bar = length * canvas.scale
     y += 16.0
     items.append(
