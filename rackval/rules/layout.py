@@ -113,12 +113,18 @@ def outside_hall(design: Design, solution: Solution) -> Iterator[Finding]:
     lay = hall_layout(design)
     if lay is None:
         return
-    area = [shape.area for shape in lay.footprints]
+    from shapely import Point
+
+    from ..layout.geometry import polygon
+
+    hall = polygon(lay.hall.outline)
     for i in np.flatnonzero(lay.outside > 0.0):
+        shape = lay.footprints[i]
+        beyond = max(hall.distance(Point(c)) for c in shape.exterior.coords)
         yield _at(
             lay.racks[i],
-            f"{lay.outside[i]:.2f} m² of its {area[i]:.2f} m² footprint lies outside the hall "
-            "outline",
+            f"{lay.outside[i]:.2f} m² of its {shape.area:.2f} m² footprint lies outside the hall "
+            f"outline (a corner {_m(beyond)} beyond the wall)",
             value=float(lay.outside[i]),
             limit=0.0,
         )
