@@ -8,6 +8,7 @@ is a change to what rackval tells integrators about that build. Regenerate with
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,20 @@ def test_exact_findings(design):
 
 @pytest.mark.parametrize(
     ("stem", "errors"),
-    [("dgx-h100-pair", 0), ("dgx-b200-failover", 4), ("gb200-nvl72", 0), ("storage-network", 0)],
+    [
+        ("dgx-h100-pair", 0),
+        ("dgx-b200-failover", 4),
+        ("gb200-nvl72", 0),
+        ("storage-network", 0),
+        ("hall-b200-gb200", 0),
+        ("hall-a1-recirculation", 0),
+        ("hall-air-unit-lost", 2),
+        ("hall-narrow-aisle", 10),
+        ("hall-rack-on-column", 1),
+        ("hall-rack-reversed", 1),
+    ],
 )
-def test_only_the_failover_example_has_errors(stem, errors):
+def test_error_counts_of_the_examples(stem, errors):
     report = validate(ROOT / "designs" / f"{stem}.yaml")
     assert sum(f.severity == "error" for f in report.findings) == errors
 
@@ -45,3 +57,32 @@ def test_only_the_failover_example_has_errors(stem, errors):
 def test_failover_example_passes_in_normal_operation():
     report = validate(ROOT / "designs" / "dgx-b200-failover.yaml", scenarios="normal")
     assert not [f for f in report.findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("hall-a1-recirculation", {("RV-AIR-001", "normal"): 10}),  # every B200 rack: warning
+        (
+            "hall-air-unit-lost",
+            {("RV-AIR-003", "air-unit-lost"): 1, ("RV-AIR-005", "air-unit-lost"): 1},
+        ),
+        ("hall-narrow-aisle", {("RV-LAY-003", "normal"): 10}),  # every rack of row B
+        ("hall-rack-on-column", {("RV-LAY-002", "normal"): 1}),
+        ("hall-rack-reversed", {("RV-LAY-004", "normal"): 1}),
+    ],
+)
+def test_each_hall_variant_fails_for_its_reason(stem, expected):
+    """What a variant adds to the base hall (besides the DGX B200 throttling warnings of
+    its racks on a lost feed side, RV-PWR-003, and info findings) is exactly its fault."""
+    base_report = validate(ROOT / "designs" / "hall-b200-gb200.yaml")
+    base = {(f.rule, f.scenario, f.path) for f in base_report.findings}
+    report = validate(ROOT / "designs" / f"{stem}.yaml")
+    new = Counter(
+        (f.rule, f.scenario)
+        for f in report.findings
+        if (f.rule, f.scenario, f.path) not in base
+        and f.severity != "info"
+        and f.rule != "RV-PWR-003"
+    )
+    assert new == Counter(expected)
