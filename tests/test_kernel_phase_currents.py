@@ -320,8 +320,15 @@ def test_status_codes_are_distinct_and_ok_is_zero():
     codes = [getattr(_thermal, name) for name in dir(_thermal) if name.startswith("STATUS_")]
     assert _thermal.STATUS_OK == 0
     assert len(codes) == len(set(codes))
-    phase = ["OK", "BAD_SHAPE", "BAD_WIRING", "BAD_VOLTAGE", "BAD_POWER_FACTOR", "BAD_POWER",
-             "BAD_SINGLE_PHASE"]
+    phase = [
+        "OK",
+        "BAD_SHAPE",
+        "BAD_WIRING",
+        "BAD_VOLTAGE",
+        "BAD_POWER_FACTOR",
+        "BAD_POWER",
+        "BAD_SINGLE_PHASE",
+    ]
     assert sorted(getattr(_thermal, f"STATUS_{n}") for n in phase) == list(range(7))
 
 
