@@ -44,6 +44,21 @@ def _derived_airflow(device: Device) -> bool:
     return moves_air(device) and device.part.cooling.airflow is None
 
 
+def _has_supply(design: Design) -> bool:
+    air = design.site.air
+    return air is not None and air.supply_temperature is not None
+
+
+def _has_capacity(design: Design) -> bool:
+    air = design.site.air
+    return air is not None and air.cooling_capacity is not None
+
+
+def _has_airflow(design: Design) -> bool:
+    air = design.site.air
+    return air is not None and air.airflow is not None
+
+
 def dry_bulb_bound(
     standards: Standards, ashrae_class: str, envelope: str, side: str, edition: str | None
 ) -> AirEnvelope | None:
@@ -79,6 +94,7 @@ def _limit_text(entry: AirEnvelope, side: str) -> str:
     "RV-AIR-001",
     "inlet-out-of-class",
     per_scenario=False,
+    relevant=_has_supply,
     needs=[Need("device", "cooling.liquid_fraction", when=_not_liquid_only)],
 )
 def inlet_out_of_class(design: Design, solution: Solution) -> Iterator[Finding]:
@@ -156,6 +172,7 @@ def inlet_out_of_class(design: Design, solution: Solution) -> Iterator[Finding]:
     "RV-AIR-002",
     "inlet-over-device-max",
     per_scenario=False,
+    relevant=_has_supply,
     needs=[
         Need("device", "cooling.max_inlet_air", when=_not_liquid_only),
         Need("device", "cooling.liquid_fraction", when=_not_liquid_only),
@@ -217,6 +234,7 @@ def _units_text(units: int | None, live: int | None) -> str:
     "RV-AIR-003",
     "air-capacity",
     domain="air",
+    relevant=_has_capacity,
     needs=[
         Need("device", "cooling.liquid_fraction", when=_not_liquid_only),
         Need("rear-door", "rdhx.capacity"),
@@ -230,7 +248,8 @@ def air_capacity(design: Design, solution: Solution) -> Iterator[Finding]:
     (up to its rated capacity) — against ``site.air.cooling_capacity`` of the air units
     still running (``air-unit-lost`` leaves (n − 1)/n of it). A device whose liquid
     fraction is not published counts as putting nothing into the air (certain lower
-    bound); a door whose capacity is not published removes nothing.
+    bound); a door whose capacity is not published removes between nothing and all
+    of its rack's air heat, so only the rest of the room can make the rule fail.
     Why it matters: beyond their sensible capacity the air units cannot hold the
     supply temperature; every inlet in the room warms.
     Limit: ``site.air.cooling_capacity`` and ``site.air.units`` (design).
@@ -315,6 +334,7 @@ def airflow_direction(design: Design, solution: Solution) -> Iterator[Finding]:
     "RV-AIR-005",
     "airflow-demand",
     domain="air",
+    relevant=_has_airflow,
     needs=[
         Need("device", "cooling.air_delta_t", when=_derived_airflow),
         Need("device", "cooling.liquid_fraction", when=_derived_airflow),

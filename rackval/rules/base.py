@@ -22,6 +22,7 @@ from ..errors import Location
 __all__ = [
     "Finding",
     "Need",
+    "Suppressed",
     "Rule",
     "RULES",
     "REDIRECTS",
@@ -44,6 +45,17 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True)
+class Suppressed:
+    """Why a finding is accepted: an inline comment (``inline``) or a waiver (``waiver``)."""
+
+    kind: str
+    reason: str
+    owner: str | None = None
+    expires: str | None = None  # ISO date
+    where: Location | None = None  # of the comment or the waiver
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in one scenario.
 
@@ -59,6 +71,8 @@ class Finding:
     limit: float | None = None
     location: Location | None = None
     name: str = ""
+    suppressed: Suppressed | None = None  # set when a waiver or an inline comment accepts it
+    baseline: str | None = None  # "new" | "unchanged" when compared with a baseline
 
     @classmethod
     def at(
@@ -101,6 +115,15 @@ class Finding:
             "file": loc.file if loc else None,
             "line": loc.line if loc else None,
             "column": loc.column if loc else None,
+            "suppressed": None
+            if self.suppressed is None
+            else {
+                "kind": self.suppressed.kind,
+                "reason": self.suppressed.reason,
+                "owner": self.suppressed.owner,
+                "expires": self.suppressed.expires,
+            },
+            "baseline": self.baseline,
         }
 
 
@@ -129,6 +152,7 @@ class Rule:
     per_scenario: bool
     needs: tuple[Need, ...] = ()
     domain: str | None = None  # "power" | "liquid" | "air": the failure scenarios it runs in
+    relevant: Callable[[Any], bool] | None = None  # does the design ask for this check?
     doc: dict[str, str] = field(default_factory=dict)
     summary: str = ""
 
@@ -187,8 +211,14 @@ def rule(
     per_scenario: bool = True,
     needs: Iterable[Need] = (),
     domain: str | None = None,
+    relevant: Callable[[Any], bool] | None = None,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
-    """Register a rule function under a stable ID."""
+    """Register a rule function under a stable ID.
+
+    ``relevant(design)`` says whether the design asks for the check at all (e.g. the
+    floor-load rule without a floor rating does not); when it is False the rule finds
+    nothing and RV-CAT-001 does not report the figures it would need.
+    """
     if not ID_PATTERN.match(rule_id):
         raise ValueError(f"bad rule id {rule_id!r}")
 
@@ -197,7 +227,16 @@ def rule(
             raise ValueError(f"rule {rule_id} registered twice")
         summary, sections = parse_docstring(func.__doc__ or "")
         RULES[rule_id] = Rule(
-            rule_id, name, severity, func, per_scenario, tuple(needs), domain, sections, summary
+            rule_id,
+            name,
+            severity,
+            func,
+            per_scenario,
+            tuple(needs),
+            domain,
+            relevant,
+            sections,
+            summary,
         )
         return func
 

@@ -52,7 +52,7 @@ def cannot_check(design: Design, solution: Solution) -> Iterator[Finding]:
     missing: dict[tuple[str, str], tuple[object, list[str]]] = {}
     for rule_id in solution.selected:
         checker = RULES.get(rule_id)
-        if checker is None:
+        if checker is None or (checker.relevant is not None and not checker.relevant(design)):
             continue
         for need in checker.needs:
             for holder in _holders(design, need.role):

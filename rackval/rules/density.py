@@ -17,6 +17,7 @@ __all__ = ["rack_density", "floor_load", "rack_mass"]
     "RV-DEN-001",
     "rack-density",
     per_scenario=False,
+    relevant=lambda design: design.site.max_rack_power is not None,
     needs=[Need("device", "power.max", when=lambda d: d.part.kind != "power-shelf")],
 )
 def rack_density(design: Design, solution: Solution) -> Iterator[Finding]:
@@ -67,6 +68,7 @@ def rack_mass(rack: Rack) -> float:
     "RV-DEN-002",
     "floor-load",
     per_scenario=False,
+    relevant=lambda design: design.site.floor_rated_load is not None,
     needs=[
         Need("rack", "mass"),
         Need("rack", "rack.outer_width"),

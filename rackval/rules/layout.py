@@ -34,6 +34,10 @@ def hall_layout(design: Design) -> Layout | None:
 __all__ = ["rack_overlap", "outside_hall", "clearance", "aisle_orientation"]
 
 
+def _has_hall(design: Design) -> bool:
+    return design.site.hall is not None
+
+
 def _placed(rack: Rack) -> bool:
     return rack.placed
 
@@ -62,7 +66,7 @@ def _m(length: float) -> str:
     return f"{length:.2f} m"
 
 
-@rule("RV-LAY-001", "rack-overlap", per_scenario=False, needs=FOOTPRINT)
+@rule("RV-LAY-001", "rack-overlap", per_scenario=False, needs=FOOTPRINT, relevant=_has_hall)
 def rack_overlap(design: Design, solution: Solution) -> Iterator[Finding]:
     """Two rack footprints overlap.
 
@@ -93,7 +97,7 @@ def rack_overlap(design: Design, solution: Solution) -> Iterator[Finding]:
         )
 
 
-@rule("RV-LAY-002", "outside-hall", per_scenario=False, needs=FOOTPRINT)
+@rule("RV-LAY-002", "outside-hall", per_scenario=False, needs=FOOTPRINT, relevant=_has_hall)
 def outside_hall(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack stands partly outside the hall or on an obstacle.
 
@@ -157,7 +161,7 @@ def _blocker(
     return min(options, default=None)
 
 
-@rule("RV-LAY-003", "clearance", per_scenario=False, needs=FOOTPRINT)
+@rule("RV-LAY-003", "clearance", per_scenario=False, needs=FOOTPRINT, relevant=_has_hall)
 def clearance(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack's service clearance is blocked, or a cold aisle is too narrow.
 
@@ -269,7 +273,14 @@ def _turned_round(lay: Layout) -> dict[int, list[int]]:
     return out
 
 
-@rule("RV-LAY-004", "aisle-orientation", severity="warning", per_scenario=False, needs=FOOTPRINT)
+@rule(
+    "RV-LAY-004",
+    "aisle-orientation",
+    severity="warning",
+    per_scenario=False,
+    needs=FOOTPRINT,
+    relevant=_has_hall,
+)
 def aisle_orientation(design: Design, solution: Solution) -> Iterator[Finding]:
     """A rack's front faces another rack's rear: hot exhaust into a cold aisle.
 

@@ -81,20 +81,21 @@ def device_air_heat(power: float, liquid_fraction: float | None) -> Bounds:
     return heat, heat
 
 
-def rear_door_heat(heat: float, capacity: float | None) -> float:
+def rear_door_heat(heat: float, capacity: float) -> float:
     r"""Heat a rear-door heat exchanger takes out of a rack's exhaust.
 
     .. math:: \dot Q_{door} = \min(\dot Q_{cap}, \dot Q_{air})
 
     The door removes up to its rated capacity (at the conditions its datasheet
-    states); a door whose capacity is not published removes nothing.
+    states). A door whose capacity is not published removes an unknown share: the
+    caller bounds it between nothing and all of the heat.
 
     Parameters
     ----------
     heat : float
         Air heat of the rack's devices. [W]
-    capacity : float or None
-        Rated capacity of the door; None when not published. [W]
+    capacity : float
+        Rated capacity of the door. [W]
 
     Returns
     -------
@@ -105,11 +106,9 @@ def rear_door_heat(heat: float, capacity: float | None) -> float:
     --------
     >>> rear_door_heat(40_000.0, 75_000.0), rear_door_heat(90_000.0, 75_000.0)
     (40000.0, 75000.0)
-    >>> rear_door_heat(40_000.0, None)
-    0.0
     """
     if capacity is None:
-        return 0.0
+        raise ValueError("rear_door_heat needs the door's capacity")
     return min(capacity, heat)
 
 
@@ -374,7 +373,7 @@ class RackAir:
 
     id: str
     heat: Bounds  # [W] air heat of its devices
-    door: Bounds  # [W] removed by its rear-door heat exchanger
+    door: Bounds  # [W] removed by its rear door, at the low and at the high heat bound
     airflow: float | None  # [m³/s] None when not certain
     inlet: Bounds | None  # [K] inlet temperature bounds; None when it cannot be computed
     inlet_reason: str = ""  # why the inlet is not computed
@@ -438,7 +437,14 @@ def _rack_heat(rack: Rack, devices: Mapping[str, DeviceAir]) -> tuple[Bounds, Bo
     high = sum(devices[d.id].heat[1] for d in rack.devices)
     door = rack.rear_door
     capacity = door.rdhx.capacity if door is not None and door.rdhx is not None else None
-    removed = (rear_door_heat(low, capacity), rear_door_heat(high, capacity))
+    if door is None:
+        removed = (0.0, 0.0)
+    elif capacity is None:
+        # capacity not published: the door takes anything from none to all of the heat,
+        # so the exhaust is only bounded, [0, high] (at the low bound it took it all)
+        removed = (float(low), 0.0)
+    else:
+        removed = (rear_door_heat(low, capacity), rear_door_heat(high, capacity))
     return (float(low), float(high)), removed
 
 

@@ -152,7 +152,7 @@ def _air(solution: Solution) -> dict[str, Any] | None:
     racks = {
         rid: {
             "air_heat_w": _bounds(r.heat, 3),
-            "rear_door_heat_w": _bounds(r.door, 3),
+            "rear_door_heat_w": _bounds((min(r.door), max(r.door)), 3),
             "exhaust_heat_w": _bounds(r.exhaust_heat, 3),
             "airflow_m3_s": _round(r.airflow, 6),
             "inlet_temperature_k": _bounds(r.inlet, 4),

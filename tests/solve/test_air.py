@@ -279,7 +279,6 @@ NO_AIRFLOW = """  - manufacturer: Test
 def test_rear_door_removes_up_to_its_capacity(tmp_path):
     assert rear_door_heat(40_800.0, 30_000.0) == 30_000.0
     assert rear_door_heat(20_000.0, 30_000.0) == 20_000.0
-    assert rear_door_heat(20_000.0, None) == 0.0
     racks = H100_RACKS.replace(
         "  - id: r02\n    part: apc-ar3357\n",
         "  - id: r02\n    part: apc-ar3357\n    rear_door: test-door-30kw\n",
@@ -294,6 +293,22 @@ def test_rear_door_removes_up_to_its_capacity(tmp_path):
     assert sol.racks["r02"].door == (30_000.0, 30_000.0)
     assert sol.racks["r02"].exhaust_heat == pytest.approx((10_800.0, 10_800.0))
     assert sol.room_heat == pytest.approx((51_600.0, 51_600.0))  # 40.8 + 10.8 kW
+
+
+def test_rear_door_of_unknown_capacity_only_bounds_the_exhaust(tmp_path):
+    # the IBM door's capacity is not published: r02's exhaust heat lies in [0, 40.8 kW]
+    racks = H100_RACKS.replace(
+        "  - id: r02\n    part: apc-ar3357\n",
+        "  - id: r02\n    part: apc-ar3357\n    rear_door: ibm-rdhx\n",
+    )
+    sol = solve_air(
+        _design(
+            tmp_path, "{supply_temperature: 24 degC, cooling_capacity: 100 kW}", racks, DELTA_T_NODE
+        ),
+        NORMAL,
+    )
+    assert sol.racks["r02"].exhaust_heat == pytest.approx((0.0, 40_800.0))
+    assert sol.room_heat == pytest.approx((40_800.0, 81_600.0))
 
 
 def test_live_share_of_the_air_units():
