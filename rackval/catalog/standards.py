@@ -34,6 +34,7 @@ __all__ = [
     "CondensationMargin",
     "Clearance",
     "WorkingSpace",
+    "BendRadius",
     "Standards",
     "load_standards",
     "parse_standards",
@@ -139,6 +140,28 @@ class WorkingSpace(_Cited):
 
 
 @dataclass(frozen=True)
+class BendRadius(_Cited):
+    """Minimum bend radius of a cable type: a multiple of its outside diameter and/or a floor."""
+
+    cable: str
+    od_multiple: float | None = None  # [1] radius / outside diameter
+    od_multiple_under_tension: float | None = None  # [1] while pulled
+    min_radius: float | None = None  # [m] absolute floor
+
+    def radius(self, outside_diameter: float, *, under_tension: bool = False) -> float | None:
+        """The minimum radius [m] for a cable of `outside_diameter` [m]; None if not sourced.
+
+        >>> BendRadius("c", "S", False, "", "fibre-cable", 10, 20, 0.03).radius(0.002)
+        0.03
+        """
+        multiple = self.od_multiple_under_tension if under_tension else self.od_multiple
+        candidates = [self.min_radius] if self.min_radius is not None else []
+        if multiple is not None:
+            candidates.append(multiple * outside_diameter)
+        return max(candidates) if candidates else None
+
+
+@dataclass(frozen=True)
 class Standards:
     """All tables of ``standards.yaml``."""
 
@@ -151,6 +174,7 @@ class Standards:
     condensation_margin: CondensationMargin
     clearances: Mapping[str, Clearance]
     working_space: tuple[WorkingSpace, ...]
+    bend_radius: Mapping[str, BendRadius] = field(default_factory=dict)
     file: str = field(default=str(STANDARDS_FILE))
 
     def air(
@@ -198,6 +222,8 @@ class Standards:
             yield f"clearance {name}", c
         for ws in self.working_space:
             yield f"working_space ≤ {ws.max_voltage_to_ground:g} V", ws
+        for name, b in self.bend_radius.items():
+            yield f"bend_radius {name}", b
 
 
 class _Reader:
@@ -223,6 +249,12 @@ class _Reader:
             return units.parse(value, dimension, nonnegative=False)
         except UnitError as exc:
             raise self.fail(where, exc.message) from None
+
+    def multiple(self, value: Any, where: str) -> float:
+        """A positive plain number (a ratio such as 10 × the outside diameter)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise self.fail(where, f"expected a positive number, got {value!r}")
+        return float(value)
 
     def range(self, value: Any, dimension: str, where: str) -> Range | None:
         if value is None:
@@ -302,6 +334,19 @@ def parse_standards(data: Mapping[str, Any], origin: str = str(STANDARDS_FILE)) 
         )
         for i, w in enumerate(lay["working_space"])
     )
+    bend = {}
+    for i, b in enumerate((data.get("cabling") or {}).get("bend_radius") or ()):
+        where = f"cabling.bend_radius[{i}] ({b.get('cable')})"
+        multiples = {
+            key: None if b.get(key) is None else r.multiple(b[key], f"{where}.{key}")
+            for key in ("od_multiple", "od_multiple_under_tension")
+        }
+        floor = None if b.get("min_radius") is None else r.q(b["min_radius"], "length", where)
+        if floor is None and multiples["od_multiple"] is None:
+            raise r.fail(where, "a bend radius needs od_multiple or min_radius")
+        bend[str(b["cable"])] = BendRadius(
+            **r.cited(b, where), cable=str(b["cable"]), min_radius=floor, **multiples
+        )
     return Standards(
         air_envelopes=tuple(air),
         water_classes=tuple(water),
@@ -328,6 +373,7 @@ def parse_standards(data: Mapping[str, Any], origin: str = str(STANDARDS_FILE)) 
         ),
         clearances=clearances,
         working_space=working,
+        bend_radius=bend,
         file=origin,
     )
 

@@ -184,6 +184,18 @@ DERIVED = [
     ),
 ]
 
+# DGX B300 compute ports: 576 node-leaf cables for the 72 nodes of one SU (B300 XDR RA, Table 3)
+DERIVED += [
+    (
+        slug,
+        "interfaces",
+        lambda: 576 / 72,
+        lambda slug=slug: sum(i.type == "800gbase-x-osfp" for i in part(slug).interfaces),
+        0,
+    )
+    for slug in ("nvidia-dgx-b300", "nvidia-dgx-b300-dc")
+]
+
 DERIVED_IDS = [f"{slug}:{key}" for slug, key, *_ in DERIVED]
 
 

@@ -184,3 +184,34 @@ def test_missing_citation_is_refused():
 
 def test_load_standards_is_cached():
     assert load_standards() is load_standards()
+
+
+def test_bend_radius_from_standards_md_section_8():
+    b = S.bend_radius
+    assert set(b) == {"twisted-pair", "copper-backbone", "fibre-cable", "fibre-cord"}
+    assert b["twisted-pair"].od_multiple == 4.0
+    assert b["copper-backbone"].od_multiple == 10.0
+    fibre = b["fibre-cable"]
+    assert (fibre.od_multiple, fibre.od_multiple_under_tension) == (10.0, 20.0)
+    assert fibre.min_radius == pytest.approx(0.030)
+    assert fibre.radius(0.002) == pytest.approx(0.030)  # 10 × 2 mm = 20 mm, floor 30 mm
+    assert fibre.radius(0.005, under_tension=True) == pytest.approx(0.100)
+    assert b["fibre-cord"].radius(0.003) == pytest.approx(0.025)
+    assert b["twisted-pair"].radius(0.00635) == pytest.approx(0.0254)  # Cat 6A ≈ 1/4 in → 1 in
+    assert all(entry.tag == "S" for entry in b.values())
+
+
+def test_no_slack_length_is_invented():
+    # no source gives a cable slack / service-loop length: the file carries none
+    assert set(RAW["cabling"]) == {"bend_radius"}
+
+
+def test_bend_radius_needs_a_figure():
+    bad = copy.deepcopy(RAW)
+    bad["cabling"]["bend_radius"][0].pop("od_multiple")
+    with pytest.raises(CatalogError, match="od_multiple or min_radius"):
+        parse_standards(bad)
+    bad = copy.deepcopy(RAW)
+    bad["cabling"]["bend_radius"][0]["od_multiple"] = "4 x"
+    with pytest.raises(CatalogError, match="positive number"):
+        parse_standards(bad)
