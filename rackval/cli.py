@@ -121,38 +121,107 @@ def cli() -> None:
     """Validate AI rack builds before they are racked: fit, power, cooling, fabric."""
 
 
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def _parse_outputs(values: Sequence[str]) -> list[tuple[str, Path]]:
+    outputs = []
+    for value in values:
+        fmt, sep, file = value.partition("=")
+        if not sep or not file or fmt not in FORMATS:
+            raise click.UsageError(
+                f"--output takes FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}; got '{value}'"
+            )
+        outputs.append((fmt, Path(file)))
+    return outputs
+
+
+def _check_prefixes(prefixes: Iterable[str], source: str) -> None:
+    from .rules import REDIRECTS, RULES
+
+    for prefix in prefixes:
+        prefix = REDIRECTS.get(prefix, prefix)
+        if prefix != "ALL" and not any(r.startswith(prefix) for r in RULES):
+            raise click.UsageError(f"{source}: no rule matches '{prefix}' (see: rackval rules)")
+
+
+def _render(fmt: str, batch: Any, *, results: bool = False, color: bool = False) -> str:
+    if fmt == "json":
+        from .report.json import render_json
+
+        return render_json(batch)
+    if fmt == "sarif":
+        from .report.sarif import render_sarif
+
+        return render_sarif(batch)
+    if fmt == "junit":
+        from .report.junit import render_junit
+
+        return render_junit(batch)
+    if fmt == "github":
+        from .report.github import render_github
+
+        return render_github(batch)
+    from .report.text import render_text
+
+    return render_text(batch, results=results, color=color)
+
+
+def _progress_bar(total: int) -> tuple[Any, Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "validating",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("validating", total=total)
+    return bar, lambda done, _total: bar.update(task, completed=done)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
+    type=click.Choice(["auto", *FORMATS]),
+    default="auto",
     show_default=True,
-    help="Output format.",
+    help="Output format on stdout (auto: github under GITHUB_ACTIONS, else text).",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write FORMAT to FILE (repeatable), e.g. --output sarif=rackval.sarif.",
 )
 @click.option("--select", multiple=True, help="Rule ID prefixes to run (comma-separated; ALL).")
 @click.option("--ignore", multiple=True, help="Rule ID prefixes to skip.")
 @click.option("--extend-select", multiple=True, help="Rule ID prefixes to add to --select.")
 @click.option(
     "--scenarios",
-    default="n-1",
-    show_default=True,
-    help="normal | n-1 | all | scenario names (comma-separated).",
+    default=None,
+    help="normal | n-1 | all | scenario names (comma-separated).  [default: n-1]",
 )
 @click.option(
     "--load",
     type=click.Choice(["max", "typical"]),
-    default="max",
-    show_default=True,
-    help="Device power basis.",
+    default=None,
+    help="Device power basis.  [default: max]",
 )
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    default=None,
+    help="Lowest severity that makes the exit code 1.  [default: error]",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--results", is_flag=True, help="Text: add the table of loads and currents.")
@@ -161,79 +230,165 @@ def cli() -> None:
     type=click.Path(dir_okay=False),
     help="Write the floor plan of the design (one design only) as SVG to this file.",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Only findings not in this baseline file count for the exit code.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Write the findings of this run as a baseline file (then exit 0 unless invalid).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Designs validated in parallel (0: one per CPU).  [default: 1]",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: rackval.toml or pyproject.toml found upward).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    help="Waiver file (default: rackval.waivers.yaml next to the configuration).",
+)
 @guarded
 def validate(
     paths: tuple[str, ...],
     fmt: str,
+    outputs: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
-    scenarios: str,
-    load: str,
-    fail_on: str,
+    scenarios: str | None,
+    load: str | None,
+    fail_on: str | None,
     exit_zero: bool,
     results: bool,
     floorplan: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
+    jobs: int | None,
+    config_file: str | None,
+    isolated: bool,
+    waivers_file: str | None,
 ) -> None:
-    """Validate design files or directories (default: designs/)."""
-    from .catalog import load_catalog
-    from .design.resolve import load_design
-    from .errors import DesignError, DesignErrors, ScenarioError, SolverError
-    from .rules import RULES, severity_rank
-    from .validate import validate_design
+    """Validate design files or directories (default: designs/ or the configured paths).
 
-    selection = _split_list(select) or ("ALL",)
-    ignored = _split_list(ignore)
-    for prefix in (*selection, *ignored, *_split_list(extend_select)):
-        if prefix != "ALL" and not any(r.startswith(prefix) for r in RULES):
-            raise click.UsageError(f"no rule matches '{prefix}' (see: rackval rules)")
-    names = _split_list([scenarios])
-    scenario_arg: str | list[str] = names[0] if len(names) == 1 else list(names)
-    catalog = load_catalog()
-    reports = []
-    errors: list[DesignError] = []
-    invalid = 0
-    files = _design_files(paths)
+    Settings: command line > [tool.rackval] in rackval.toml / pyproject.toml > defaults.
+    """
+    from .batch import Options, mark_baseline, run_batch
+    from .config import Config, find_config, load_config
+    from .waivers import WAIVERS_FILE, load_waivers_file
+
+    if config_file:
+        config = load_config(Path(config_file))
+    elif isolated:
+        config = Config()
+    else:
+        found = find_config()
+        config = load_config(found) if found else Config()
+    root = config.root
+    source = f"{config.file}" if config.file else "configuration"
+    selection = _split_list(select) or config.select or ("ALL",)
+    ignored = _split_list(ignore) or config.ignore or ()
+    extended = _split_list(extend_select) or config.extend_select or ()
+    _check_prefixes(
+        _split_list(select) + _split_list(ignore) + _split_list(extend_select), "option"
+    )
+    _check_prefixes(
+        (*(config.select or ()), *(config.ignore or ()), *(config.extend_select or ())), source
+    )
+    for rules_ in config.per_file_ignores.values():
+        _check_prefixes(rules_, f"{source}: per-file-ignores")
+    names = _split_list([scenarios]) if scenarios else (config.scenarios or ("n-1",))
+    scenario_arg: str | tuple[str, ...] = names[0] if len(names) == 1 else tuple(names)
+    fail_on = fail_on or config.fail_on or "error"
+    jobs = jobs if jobs is not None else (config.jobs if config.jobs is not None else 1)
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    written = _parse_outputs(outputs)
+    baseline = baseline or (str(root / config.baseline) if config.baseline else None)
+    if config_file is None and not paths and config.paths:
+        paths = tuple(str(root / p) for p in config.paths)
+    files = [str(f) for f in _design_files(paths)]
     if floorplan and len(files) != 1:
         raise click.UsageError(f"--floorplan draws one design; {len(files)} were given")
-    for file in files:
-        try:
-            design = load_design(file, catalog)
-            reports.append(
-                validate_design(
-                    design,
-                    select=selection,
-                    ignore=ignored,
-                    extend_select=_split_list(extend_select),
-                    scenarios=scenario_arg,
-                    load=load,
-                )
-            )
-        except (DesignError, DesignErrors) as exc:
-            invalid += 1
-            errors += exc.errors if isinstance(exc, DesignErrors) else [exc]
-            for line in _design_error_lines(exc):
+    waiver_path = (
+        Path(waivers_file)
+        if waivers_file
+        else (root / config.waivers if config.waivers else root / WAIVERS_FILE)
+    )
+    if waivers_file and not waiver_path.is_file():
+        raise click.UsageError(f"no such waiver file: {waivers_file}")
+    waivers = tuple(load_waivers_file(waiver_path)) if waiver_path.is_file() else ()
+    from .baseline import Baseline
+    from .baseline import write_baseline as write_baseline_file
+
+    old = Baseline.load(Path(baseline)) if baseline else None
+    options = Options(
+        select=tuple(selection),
+        ignore=tuple(ignored),
+        extend_select=tuple(extended),
+        per_file_ignores=tuple(config.per_file_ignores.items()),
+        config_root=str(root),
+        scenarios=scenario_arg,
+        load=load or config.load or "max",
+        catalog=tuple(str(root / c) for c in config.catalog),
+        waivers=waivers,
+        waivers_base=str(waiver_path.parent),
+    )
+    bar, progress = _progress_bar(len(files))
+    if bar is not None:
+        bar.start()
+    try:
+        batch = run_batch(files, options, jobs=jobs, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    for result in batch.results:
+        if result.usage:
+            raise click.UsageError(result.usage)
+        if result.errors:
+            from .errors import DesignErrors
+
+            for line in _design_error_lines(DesignErrors(result.errors)):
                 _err(line)
-        except SolverError as exc:  # a loop that cannot be solved: this design is invalid
-            invalid += 1
-            _err(f"{_rel(str(file))}: error: {exc}")
-        except ScenarioError as exc:
-            raise click.UsageError(str(exc)) from None
-    if fmt == "json":
-        from .report.json import render_json
+        if result.failure:
+            _err(f"{_rel(result.file)}: error: {result.failure}")
+    if old is not None:
+        mark_baseline(batch, old)
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(_render(fmt, batch, results=results, color=color), nl=False)
+    for out_fmt, out_path in written:
+        try:
+            out_path.write_text(_render(out_fmt, batch, results=results), encoding="utf-8")
+        except OSError as exc:
+            raise click.UsageError(f"cannot write {out_path}: {exc.strerror}") from None
+    if fmt != "text":
+        from .report.common import summary_line
 
-        click.echo(render_json(reports, errors, invalid=invalid), nl=False)
-    else:
-        from .report.text import render_text
-
-        click.echo(render_text(reports, results=results, invalid=invalid), nl=False)
-    if floorplan and reports:
-        _write_floorplan(reports[0], Path(floorplan))
-    if invalid:
+        _err(summary_line(batch))
+    if write_baseline:
+        count = write_baseline_file(
+            Path(write_baseline), [(r.file, f) for r in batch.reports for f in r.findings]
+        )
+        _err(f"baseline of {count} finding{'s' if count != 1 else ''} written to {write_baseline}")
+    if floorplan and batch.reports:
+        _write_floorplan(batch.reports[0], Path(floorplan))
+    if batch.invalid:
         sys.exit(EXIT_ERROR)
-    threshold = severity_rank(fail_on)
-    failing = any(severity_rank(f.severity) <= threshold for r in reports for f in r.findings)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+    if write_baseline:
+        sys.exit(EXIT_OK)
+    sys.exit(EXIT_FINDINGS if batch.failing(fail_on) and not exit_zero else EXIT_OK)
 
 
 def _write_floorplan(report: Any, path: Path) -> None:
@@ -340,6 +495,45 @@ def schema() -> None:
     from .design.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--new", "new", is_flag=True, help="Create FILE from a template first.")
+@click.option(
+    "--template",
+    default="empty-ab",
+    show_default=True,
+    help="Template for --new (empty-ab, dgx-h100).",
+)
+@guarded
+def edit(file: str, new: bool, template: str) -> None:
+    """Edit a design in the terminal UI (Textual)."""
+    from .design.load import read_document
+    from .tui.templates import TEMPLATES, template_text
+
+    path = Path(file)
+    if new:
+        if template not in TEMPLATES:
+            names = ", ".join(TEMPLATES)
+            raise click.UsageError(f"unknown template '{template}' (templates: {names})")
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(template_text(template))
+        except FileExistsError:
+            raise click.UsageError(f"{file} exists; drop --new to edit it") from None
+        except OSError as exc:
+            raise click.UsageError(f"cannot create {file}: {exc.strerror}") from None
+    elif not path.exists():
+        raise click.UsageError(f"no such file: {file} (use --new to create it from a template)")
+    doc = read_document(path)
+    from .tui.app import RackvalApp
+
+    app = RackvalApp(doc)
+    app.run()
+    if app.crash_message:
+        _err(f"{app.crash_message} (set RACKVAL_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,20 +5,23 @@ The one entry point that the CLI, the TUI and library users share.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, load_catalog
-from .design.model import Design
+from .design.model import Design, Waiver
 from .design.resolve import load_design
-from .rules import Finding, select_rules, severity_rank
+from .rules import RULES, Finding, select_rules, severity_rank
 from .solve.air import solve_air
 from .solve.loops import LoopModel, LoopSolution, build_loop, solve_loop
 from .solve.power import connect, solve_power
 from .solve.results import solution_results
 from .solve.scenarios import NORMAL, Scenario, SkippedScenario, scenarios_for
 from .solve.solution import Limits, Solution
+from .waivers import SUPPRESSION_RULE, apply_suppressions
 
 __all__ = ["DesignReport", "validate", "validate_design", "standard_limits"]
 
@@ -32,6 +35,10 @@ class DesignReport:
     findings: list[Finding]
     solutions: dict[str, Solution]
     skipped: list[SkippedScenario] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    """Findings accepted by an inline comment or a waiver (not counted for the exit code)."""
+    used_waivers: set[int] = field(default_factory=set)
+    """Indexes of the extra (file) waivers that accepted a finding."""
 
     def results(self) -> dict[str, Any]:
         """Per-scenario figures (loads, currents, live PSUs) as plain data."""
@@ -57,8 +64,15 @@ def validate_design(
     extend_select: tuple[str, ...] = (),
     scenarios: str | list[str] = "n-1",
     load: str = "max",
+    waivers: Sequence[Waiver] = (),
+    today: date | None = None,
 ) -> DesignReport:
     """Run the selected rules on a resolved design in every requested scenario.
+
+    Inline ``# rackval: ignore[...]`` comments of the design's files, its ``waivers:``
+    and the extra `waivers` (``rackval.waivers.yaml``) accept findings; those are moved
+    to ``DesignReport.suppressed``. RV-SUP-001 runs last, on what they left wrong;
+    waivers expire after the day `today` (default: the system date).
 
     Raises
     ------
@@ -97,16 +111,28 @@ def validate_design(
             )
     findings: list[Finding] = []
     for r in rules:
+        if r.id == SUPPRESSION_RULE:
+            continue  # runs after the suppressions, below
         if r.per_scenario:
             for scenario in runnable:
                 if r.applies_to(scenario):
                     findings += r.run(design, solutions[scenario.name])
         else:
             findings += r.run(design, solutions[NORMAL.name])
-    findings.sort(key=lambda f: (severity_rank(f.severity), f.rule, f.scenario, f.path))
-    shown = {s.name for s in runnable}
+    shown = [s.name for s in runnable]
+    findings, suppressed, check, used = apply_suppressions(
+        design, findings, selected=selected, scenarios=shown, waivers=waivers, on=today
+    )
+    if SUPPRESSION_RULE in selected:
+        findings += RULES[SUPPRESSION_RULE].run(design, check)
+
+    def key(f: Finding) -> tuple:
+        return (severity_rank(f.severity), f.rule, f.scenario, f.path)
+
+    findings.sort(key=key)
+    suppressed.sort(key=key)
     solutions = {name: sol for name, sol in solutions.items() if name in shown}
-    return DesignReport(design.file, design, findings, solutions, skipped)
+    return DesignReport(design.file, design, findings, solutions, skipped, suppressed, used)
 
 
 def _solve_loop(

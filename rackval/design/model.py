@@ -8,6 +8,7 @@ logical path (``racks[r01].pdus[r01-pdu-a]``) and where it was written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from ..errors import Location
@@ -28,6 +29,7 @@ __all__ = [
     "RackPdu",
     "Device",
     "Rack",
+    "Waiver",
     "Design",
 ]
 
@@ -230,6 +232,25 @@ class Rack:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """An accepted finding (``waivers:`` of the design or ``rackval.waivers.yaml``).
+
+    It suppresses findings of ``rule`` (an ID or an ID prefix) at ``target`` or below it,
+    in ``scenario`` (None: every scenario), until the end of ``expires``.
+    """
+
+    rule: str
+    target: str
+    reason: str
+    expires: date
+    owner: str | None
+    scenario: str | None
+    path: str  # where the waiver itself is: "waivers[0]"
+    where: Location | None
+    design: str | None = None  # rackval.waivers.yaml: glob of the design files it is for
+
+
+@dataclass(frozen=True)
 class Design:
     """A resolved design."""
 
@@ -242,6 +263,8 @@ class Design:
     racks: tuple[Rack, ...]
     parts: dict[str, Part] = field(default_factory=dict)
     where: Location | None = None
+    waivers: tuple[Waiver, ...] = ()
+    sources: tuple[str, ...] = ()  # the design file and the files it includes
 
     def feed(self, feed_id: str) -> Feed:
         """The feed with this id."""

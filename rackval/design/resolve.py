@@ -39,6 +39,7 @@ from .model import (
     RackPdu,
     Site,
     Upstream,
+    Waiver,
 )
 from .parts import Part
 
@@ -740,6 +741,22 @@ class _Resolver:
                     f"{logical}.phase",
                 )
 
+    def waivers(self, waivers: list[s.Waiver]) -> tuple[Waiver, ...]:
+        """The design's waivers, each located with the loader's location map."""
+        return tuple(
+            Waiver(
+                rule=w.rule,
+                target=w.target,
+                reason=w.reason,
+                expires=w.expires,
+                owner=w.owner,
+                scenario=w.scenario,
+                path=f"waivers[{index}]",
+                where=self.where(("waivers", index)),
+            )
+            for index, w in enumerate(waivers)
+        )
+
 
 def _line_col(location: Location) -> tuple[int, int]:
     return location.line, location.column
@@ -785,6 +802,7 @@ def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
     loops = r.loops(doc.cooling)
     racks = r.racks(doc.racks, {f.id for f in doc.power.feeds}, {lp.id for lp in doc.cooling.loops})
     r.check_placement(site, racks)
+    waivers = r.waivers(doc.waivers)
     if r.errors:
         raise DesignErrors(r.errors)
     return Design(
@@ -797,4 +815,6 @@ def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
         racks=racks,
         parts=dict(r.inline),
         where=Location(str(loaded.main.path), 1, 1),
+        waivers=waivers,
+        sources=tuple(str(d.path) for d in loaded.documents),
     )

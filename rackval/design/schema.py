@@ -7,11 +7,12 @@ that editors use (``rackval schema``) is generated from these models.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DesignSchema", "json_schema", "SCHEMA_VERSION"]
+__all__ = ["DesignSchema", "FileWaivers", "json_schema", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 
@@ -231,6 +232,37 @@ class Rack(Strict):
     devices: list[Device] = []
 
 
+class Waiver(Strict):
+    """An accepted finding: which rule, where, why, who, until when (DESIGN §3, §8)."""
+
+    rule: Annotated[str, Field(pattern=r"^RV-[A-Z]{3}(-\d{3})?$", description="Rule ID or area.")]
+    target: Annotated[
+        str,
+        Field(min_length=1, description="Logical path of the finding, e.g. 'racks[r01]'."),
+    ]
+    reason: Annotated[str, Field(min_length=1, description="Why the finding is accepted.")]
+    expires: date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
+    owner: str | None = Field(default=None, description="Who accepted it.")
+    scenario: str | None = Field(
+        default=None, description="Only in this scenario (default: every scenario)."
+    )
+
+
+class FileWaiver(Waiver):
+    """A waiver in ``rackval.waivers.yaml``: also says which design files it is for."""
+
+    design: str | None = Field(
+        default=None,
+        description="Glob of the design files, relative to the waiver file (default: all).",
+    )
+
+
+class FileWaivers(Strict):
+    """``rackval.waivers.yaml``: the project's waivers."""
+
+    waivers: list[FileWaiver] = []
+
+
 class DesignSchema(Strict):
     """A rackval design file (format version 1)."""
 
@@ -243,6 +275,9 @@ class DesignSchema(Strict):
     racks: list[Rack] = []
     parts: list[dict[str, Any]] = Field(
         default=[], description="Inline parts, same format as the catalog (NetBox + rackval:)."
+    )
+    waivers: list[Waiver] = Field(
+        default=[], description="Accepted findings, each with a reason and an expiry date."
     )
 
 

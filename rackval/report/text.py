@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Sequence
 
-from ..rules.base import Finding
+from ..batch import BatchResult
+from ..rules.base import Finding, severity_rank
 from ..validate import DesignReport
+from .common import scenario_order, severity_counts, summary_line
 
 __all__ = ["render_text", "format_finding", "render_results"]
 
@@ -120,21 +120,42 @@ def _air_lines(air: dict | None) -> list[str]:
     return [f"    air{units}: heat {heat}; airflow {flow}{hottest}"]
 
 
-def render_text(reports: Sequence[DesignReport], *, results: bool = False, invalid: int = 0) -> str:
-    """Every finding of every design, a results table on request, and a summary line."""
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def render_text(batch: BatchResult, *, results: bool = False, color: bool = False) -> str:
+    """Findings grouped by design (a header line each) and scenario, then the summary.
+
+    Each finding keeps the one-line ``file:line:col: severity RULE [scenario] path:
+    message`` form that editors and problem matchers parse; `color` adds ANSI colours
+    (the CLI asks for them on a terminal only). Suppressed findings and findings in the
+    baseline are counted in the summary, not listed.
+    """
     lines: list[str] = []
-    counts: Counter[str] = Counter()
-    for report in reports:
-        for f in report.findings:
-            lines.append(format_finding(f))
-            counts[f.severity] += 1
+    for report in batch.reports:
+        shown = [f for f in report.findings if f.baseline != "unchanged"]
+        if shown:
+            counts = severity_counts(shown)
+            head = ", ".join(
+                f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+                for s in ("error", "warning", "info")
+                if counts[s]
+            )
+            header = f"{_rel(report.file)} ({report.design.name}): {head}"
+            lines.append(f"{_BOLD}{header}{_RESET}" if color else header)
+        order = {name: k for k, name in enumerate(scenario_order(report))}
+        shown.sort(
+            key=lambda f: (order.get(f.scenario, 999), severity_rank(f.severity), f.rule, f.path)
+        )
+        for f in shown:
+            line = format_finding(f)
+            if color:
+                word = f" {f.severity} "
+                line = line.replace(word, f" {_COLOURS[f.severity]}{f.severity}{_RESET} ", 1)
+            lines.append(line)
         if results:
             lines.append(f"results for {_rel(report.file)} ({report.design.name}):")
             lines += render_results(report)
-    summary = ", ".join(
-        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
-    )
-    n = len(reports) + invalid
-    bad = f", {invalid} invalid" if invalid else ""
-    lines.append(f"{n} design{'s' if n != 1 else ''} checked{bad}: {summary}")
+    lines.append(summary_line(batch))
     return "\n".join(lines) + "\n"

@@ -1,6 +1,16 @@
 """The rule catalog: importing this package registers every rule."""
 
-from . import air, catalog, density, fit, layout, liquid, power, scenario  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    air,
+    catalog,
+    density,
+    fit,
+    layout,
+    liquid,
+    power,
+    scenario,
+    suppression,
+)
 from .base import REDIRECTS, RULES, Finding, Need, Rule, rule, select_rules, severity_rank
 
 __all__ = ["RULES", "REDIRECTS", "Finding", "Need", "Rule", "rule", "select_rules", "severity_rank"]

@@ -55,7 +55,7 @@ def test_text_lines_carry_location_rule_and_scenario():
 def test_json_has_findings_and_results():
     result = invoke("validate", FAILOVER, "--format", "json")
     assert result.exit_code == 1
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     design = doc["designs"][0]
     assert design["scenarios"] == ["normal", "feed-lost:A", "feed-lost:B"]
     finding = next(f for f in design["findings"] if f["rule"] == "RV-PWR-001")
@@ -70,7 +70,7 @@ def test_json_has_findings_and_results():
 
 
 def test_typical_load_basis_changes_the_results():
-    doc = json.loads(invoke("validate", CLEAN, "--format", "json", "--load", "typical").output)
+    doc = json.loads(invoke("validate", CLEAN, "--format", "json", "--load", "typical").stdout)
     assert doc["designs"][0]["results"]["normal"]["load_basis"] == "typical"
 
 
@@ -84,7 +84,7 @@ def test_named_scenarios():
     doc = json.loads(
         invoke(
             "validate", FAILOVER, "--format", "json", "--scenarios", "normal,pdu-lost:r01-pdu-a"
-        ).output
+        ).stdout
     )
     assert doc["designs"][0]["scenarios"] == ["normal", "pdu-lost:r01-pdu-a"]
 
@@ -221,7 +221,7 @@ def test_unknown_scenario_is_a_usage_error():
 
 def test_json_carries_loop_figures():
     pod = str(ROOT / "tests" / "data" / "loops" / "pod.yaml")
-    doc = json.loads(invoke("validate", pod, "--format", "json", "--select", "RV-LIQ").output)
+    doc = json.loads(invoke("validate", pod, "--format", "json", "--select", "RV-LIQ").stdout)
     results = doc["designs"][0]["results"]
     loop = results["normal"]["loops"]["tcs-1"]
     assert loop["solved"] and loop["heat_w"] == pytest.approx(64_000)
