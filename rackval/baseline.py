@@ -64,7 +64,10 @@ def _entry(design: str, f: Finding) -> dict[str, str]:
 
 
 def write_baseline(path: Path, findings: Iterable[tuple[str, Finding]]) -> int:
-    """Write the (design file, finding) pairs as a baseline; return how many."""
+    """Write the (design file, finding) pairs as a baseline; return how many keys it holds.
+
+    Findings with the same key (two figures missing from one part) share an entry.
+    """
     base = path.parent
     entries = sorted(
         {tuple(_entry(design_key(d, base), f).items()) for d, f in findings},

@@ -54,6 +54,7 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn rackval errors into messages and exit code 2; never show a traceback."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .config import ConfigError
         from .errors import DesignError, DesignErrors, RackvalError
 
         try:
@@ -61,6 +62,10 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except (DesignError, DesignErrors) as exc:
             for line in _design_error_lines(exc):
                 _err(line)
+            sys.exit(EXIT_ERROR)
+        except ConfigError as exc:
+            where = _rel(str(exc.file)) + (f":{exc.line}" if exc.line else "")
+            _err(f"{where}: error: {exc.message}")
             sys.exit(EXIT_ERROR)
         except RackvalError as exc:
             _err(f"error: {exc}")
@@ -378,9 +383,9 @@ def validate(
 
         _err(summary_line(batch))
     if write_baseline:
-        count = write_baseline_file(
-            Path(write_baseline), [(r.file, f) for r in batch.reports for f in r.findings]
-        )
+        accepted = [(r.file, f) for r in batch.reports for f in r.findings]
+        write_baseline_file(Path(write_baseline), accepted)
+        count = len(accepted)
         _err(f"baseline of {count} finding{'s' if count != 1 else ''} written to {write_baseline}")
     if floorplan and batch.reports:
         _write_floorplan(batch.reports[0], Path(floorplan))
@@ -495,6 +500,45 @@ def schema() -> None:
     from .design.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the schedule to this file (default: stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@guarded
+def cables(file: str, output: str | None, fmt: str) -> None:
+    """Cable schedule: one row per link (generated and explicit), ends, media, length."""
+    from .catalog import load_catalog
+    from .design.resolve import load_design
+    from .fabric.schedule import cable_schedule
+    from .report.cables import render_cables_csv, render_cables_json
+
+    if not Path(file).exists():
+        raise click.UsageError(f"no such file: {file}")
+    design = load_design(Path(file), load_catalog())
+    rows = cable_schedule(design)
+    text = render_cables_csv(rows) if fmt == "csv" else render_cables_json(design.name, rows)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {output}: {exc.strerror}") from None
+    _err(f"{len(rows)} cables written to {output}")
 
 
 @cli.command()

@@ -106,8 +106,9 @@ def validate_design(
                 air = base.air  # power and coolant scenarios: the air side of normal
             else:
                 air = solve_air(design, scenario, load)
+            fabric = _solve_fabric(design, scenario, base)
             solutions[scenario.name] = Solution(
-                scenario, power, limits, selected, skipped, loops, air
+                scenario, power, limits, selected, skipped, loops, air, fabric
             )
     findings: list[Finding] = []
     for r in rules:
@@ -133,6 +134,17 @@ def validate_design(
     suppressed.sort(key=key)
     solutions = {name: sol for name, sol in solutions.items() if name in shown}
     return DesignReport(design.file, design, findings, solutions, skipped, suppressed, used)
+
+
+def _solve_fabric(design: Design, scenario: Scenario, base: Solution | None) -> Any:
+    """The fabrics in a scenario; scenarios of other domains reuse normal operation."""
+    if not design.network.links:
+        return None
+    if base is not None and scenario.domain != "fabric":
+        return base.fabric
+    from .fabric.analysis import solve_fabric
+
+    return solve_fabric(design, scenario.dead_switches, scenario.dead_links)
 
 
 def _solve_loop(

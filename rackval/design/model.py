@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from ..catalog.media import Media
 from ..errors import Location
 from .parts import Part
 
@@ -251,6 +252,74 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class LinkEnd:
+    """One end of a link: a device's port (or sub-port ``p1/2`` of a broken-out port)."""
+
+    device: str
+    port: str  # interface name, with "/k" for sub-port k of a breakout
+    interface: str  # the interface of the part the port belongs to
+    type: str  # NetBox interface type
+    speed: float | None  # [bit/s] of the (sub-)port; None: type not in interfaces.yaml
+    form_factor: str | None
+    breakout: int = 1  # sub-ports the interface is split into
+
+    @property
+    def name(self) -> str:
+        """``device:port``."""
+        return f"{self.device}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cable between two ports (explicit in ``network.links`` or generated)."""
+
+    id: str
+    a: LinkEnd
+    b: LinkEnd
+    fabric: str | None
+    media: Media | None  # None with media_auto: chosen by length when the fabric is built
+    media_auto: bool
+    speed: float | None  # [bit/s] speed the design expects, if stated
+    length: float | None  # [m] measured length, if stated (else routed)
+    generated: bool
+    path: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class FabricSpec:
+    """A fabric: requirements and the generator's roles (device ids in design order)."""
+
+    id: str
+    kind: str  # "infiniband" | "ethernet"
+    oversubscription: float | None  # [1] required max down:up ratio
+    min_bisection: float | None  # [1] share of full bisection, or …
+    min_bisection_speed: float | None  # [bit/s] … an absolute bisection bandwidth
+    split: tuple[str, ...] | None  # device ids of one half, when stated
+    topology: str | None  # "rail-optimized" | "fat-tree" | None (explicit links only)
+    nodes: tuple[str, ...]  # endpoint device ids
+    rails: int | None
+    node_ports: dict[str, tuple[str, ...]]  # node -> its fabric NIC ports in rail order
+    leaves: tuple[str, ...]
+    spines: tuple[str, ...]
+    cores: tuple[str, ...]
+    path: str
+    where: Location
+    requirements_where: Location | None = None
+
+
+@dataclass(frozen=True)
+class Network:
+    """The network section, with generated links expanded."""
+
+    fabrics: tuple[FabricSpec, ...] = ()
+    links: tuple[Link, ...] = ()
+    media: dict[str, Media] = field(default_factory=dict)  # catalog + inline, by id
+    slack: float | None = None  # [m] added to each routed cable (design figure)
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class Design:
     """A resolved design."""
 
@@ -263,6 +332,7 @@ class Design:
     racks: tuple[Rack, ...]
     parts: dict[str, Part] = field(default_factory=dict)
     where: Location | None = None
+    network: Network = field(default_factory=Network)
     waivers: tuple[Waiver, ...] = ()
     sources: tuple[str, ...] = ()  # the design file and the files it includes
 

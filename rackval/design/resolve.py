@@ -9,6 +9,7 @@ path, and raised together as :class:`~rackval.errors.DesignErrors`.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import math
 import re
 import typing
@@ -27,10 +28,14 @@ from .model import (
     AirSite,
     Design,
     Device,
+    FabricSpec,
     Feed,
     Hall,
+    Link,
+    LinkEnd,
     Loop,
     LoopCdu,
+    Network,
     Obstacle,
     Pipe,
     Piping,
@@ -663,6 +668,386 @@ class _Resolver:
                 )
         return tuple(out)
 
+    # -- network --------------------------------------------------------------------
+    def network(self, net: s.Network, racks: tuple[Rack, ...]) -> Network:
+        """Links (explicit and generated), fabrics and media of the ``network`` section."""
+        from ..catalog.media import load_interface_types, load_media, media_entry
+        from ..errors import CatalogError
+
+        devices = {d.id: d for r in racks for d in r.devices}
+        self._types = load_interface_types()
+        media = dict(load_media())
+        for i, raw in enumerate(net.media):
+            here: FieldPath = ("network", "media", i)
+            try:
+                item = media_entry(raw, f"network.media[{i}]", str(self.where(here).file))
+            except CatalogError as exc:
+                self.error(str(exc), here)
+                continue
+            if item.id in media:
+                self.error(f"media id '{item.id}' is already defined", here)
+            media[item.id] = item
+        self._media = media
+        self._devices = devices
+        self._breakouts: dict[tuple[str, str], int] = {}
+        for j, b in enumerate(net.breakouts):
+            self.declare_breakout(b.port, b.into, ("network", "breakouts", j, "port"))
+        for k, link in enumerate(net.links):
+            if link.breakout is not None:
+                self.declare_breakout(link.a.split("/")[0], link.breakout, ("network", "links", k))
+        slack = None
+        if net.cabling is not None:
+            slack = self.quantity(net.cabling.slack, "length", ("network", "cabling", "slack"))
+        fabrics = []
+        links: list[Link] = []
+        used: set[tuple[str, str]] = set()
+        explicit: list[tuple[int, s.Link, LinkEnd, LinkEnd]] = []
+        for k, link in enumerate(net.links):
+            raw: FieldPath = ("network", "links", k)
+            a = self.link_end(link.a, (*raw, "a"))
+            b = self.link_end(link.b, (*raw, "b"))
+            if a is not None and b is not None:
+                explicit.append((k, link, a, b))
+                used |= {(a.device, a.port), (b.device, b.port)}
+        fabric_ids = [f.id for f in net.fabrics]
+        for i, fab in enumerate(net.fabrics):
+            spec, generated = self.fabric(fab, i, devices, used)
+            if spec is not None:
+                fabrics.append(spec)
+                links += generated
+        for k, link, a, b in explicit:
+            raw = ("network", "links", k)
+            ident = link.id or f"link-{k + 1}"
+            logical = f"network.links[{ident}]"
+            if link.id is not None:
+                self.claim_id(link.id, raw, logical)
+            fabric = link.fabric
+            if fabric is not None and fabric not in fabric_ids:
+                close = difflib.get_close_matches(fabric, fabric_ids, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.error(f"no fabric '{fabric}' under network.fabrics{hint}", (*raw, "fabric"))
+            if fabric is None:
+                fabric = self.fabric_of(fabrics, a.device, b.device)
+            speed = None
+            if link.speed is not None:
+                try:
+                    speed = units.parse_link_speed(link.speed)
+                except UnitError as exc:
+                    self.error(exc.message, (*raw, "speed"), f"{logical}.speed")
+            chosen, auto = self.media_ref(link.media, (*raw, "media"), f"{logical}.media")
+            links.append(
+                Link(
+                    ident,
+                    a,
+                    b,
+                    fabric,
+                    chosen,
+                    auto,
+                    speed,
+                    self.quantity(link.length, "length", (*raw, "length"), f"{logical}.length"),
+                    False,
+                    logical,
+                    self.where(raw),
+                )
+            )
+        return Network(tuple(fabrics), tuple(links), media, slack, self.where(("network",)))
+
+    def media_ref(self, ident: str | None, raw: FieldPath, logical: str) -> tuple[Any, bool]:
+        """The media a link names: (media, False), or (None, True) for 'auto' / unstated."""
+        if ident is None or ident == "auto":
+            return None, True
+        found = self._media.get(ident)
+        if found is None:
+            close = difflib.get_close_matches(ident, list(self._media), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            known = "" if close else f" ({len(self._media)} media known; see catalog/media.yaml)"
+            self.error(f"unknown media '{ident}'{hint}{known}", raw, logical)
+        return found, False
+
+    def fabric_of(self, fabrics: list[FabricSpec], *devices: str) -> str | None:
+        """The fabric an explicit link without ``fabric:`` belongs to."""
+        for spec in fabrics:
+            members = {*spec.nodes, *spec.leaves, *spec.spines, *spec.cores}
+            if members & set(devices):
+                return spec.id
+        return fabrics[0].id if len(fabrics) == 1 else None
+
+    def split_port(self, text: str, raw: FieldPath) -> tuple[Device, str, int | None] | None:
+        """('device:interface[/k]') -> device, interface, sub-port; None (error recorded)."""
+        device_id, sep, port = str(text).rpartition(":")
+        if not sep or not device_id or not port:
+            self.error(f"expected 'device:interface', got {text!r}", raw)
+            return None
+        device = self._devices.get(device_id)
+        if device is None:
+            close = difflib.get_close_matches(device_id, list(self._devices), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            self.error(f"no device '{device_id}' in the racks{hint}", raw)
+            return None
+        name, slash, sub = port.partition("/")
+        names = [i.name for i in device.part.interfaces]
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            listed = "" if names else " (its part lists no interfaces)"
+            self.error(
+                f"device '{device_id}' ({device.part.slug}) has no interface "
+                f"'{name}'{hint}{listed}",
+                raw,
+            )
+            return None
+        if slash and not sub.isdigit():
+            self.error(f"sub-port of {name} must be a number, got {port!r}", raw)
+            return None
+        return device, name, int(sub) if slash else None
+
+    def declare_breakout(self, text: str, into: int, raw: FieldPath) -> None:
+        found = self.split_port(text, raw)
+        if found is None:
+            return
+        device, name, _ = found
+        iface = next(i for i in device.part.interfaces if i.name == name)
+        kind = self._types.get(iface.type)
+        if kind is None or into not in kind.breakouts:
+            allowed = (
+                f"{iface.type} ports split into {' or '.join(map(str, kind.breakouts))}"
+                if kind and kind.breakouts
+                else f"a {iface.type} port cannot be broken out"
+            )
+            self.error(f"cannot break {device.id}:{name} out into {into}: {allowed}", raw)
+            return
+        before = self._breakouts.setdefault((device.id, name), into)
+        if before != into:
+            self.error(f"{device.id}:{name} is broken out into {before} elsewhere", raw)
+
+    def port_end(self, device: Device, name: str, sub: int | None) -> LinkEnd:
+        iface = next(i for i in device.part.interfaces if i.name == name)
+        kind = self._types.get(iface.type)
+        split = self._breakouts.get((device.id, name), 1)
+        speed = kind.speed / split if kind is not None else None
+        port = name if sub is None else f"{name}/{sub}"
+        form = kind.form_factor if kind is not None else None
+        return LinkEnd(device.id, port, name, iface.type, speed, form, split)
+
+    def link_end(self, text: str, raw: FieldPath) -> LinkEnd | None:
+        found = self.split_port(text, raw)
+        if found is None:
+            return None
+        device, name, sub = found
+        split = self._breakouts.get((device.id, name), 1)
+        if sub is not None and split == 1:
+            self.error(
+                f"{device.id}:{name} is not broken out; declare it under network.breakouts "
+                "or with breakout: on the link",
+                raw,
+            )
+            return None
+        if sub is not None and not 1 <= sub <= split:
+            self.error(f"{device.id}:{name} has sub-ports 1…{split}, not {sub}", raw)
+            return None
+        if sub is None and split > 1:
+            self.error(
+                f"{device.id}:{name} is broken out into {split}; name a sub-port "
+                f"{name}/1 … {name}/{split}",
+                raw,
+            )
+            return None
+        return self.port_end(device, name, sub)
+
+    def switch_ports(self, device: Device) -> list[LinkEnd]:
+        """A switch's fastest non-management ports (sub-ports where broken out), in order."""
+        return [
+            self.port_end(device, name, sub)
+            for name in self.fastest(device)
+            for sub in self.subs(device, name)
+        ]
+
+    def subs(self, device: Device, name: str) -> list[int | None]:
+        split = self._breakouts.get((device.id, name), 1)
+        return [None] if split == 1 else list(range(1, split + 1))
+
+    def fastest(self, device: Device, pattern: str | None = None) -> list[str]:
+        """Interface names matching ``pattern``; by default those of the fastest
+        non-management interface type (the most numerous such type on a tie of speeds)."""
+        ifaces = [i for i in device.part.interfaces if not i.mgmt_only]
+        if pattern is not None:
+            return [i.name for i in ifaces if fnmatch.fnmatchcase(i.name, pattern)]
+        known = [i for i in ifaces if i.type in self._types]
+        if not known:
+            return []
+        top = max(self._types[i.type].speed for i in known)
+        counts: dict[str, int] = {}
+        for i in known:
+            if self._types[i.type].speed == top:
+                counts[i.type] = counts.get(i.type, 0) + 1
+        chosen = max(counts, key=lambda name: counts[name])  # first listed on a tie
+        return [i.name for i in known if i.type == chosen]
+
+    def glob(self, pattern: str | None, raw: FieldPath, what: str) -> list[str]:
+        if pattern is None:
+            return []
+        found = [d for d in self._devices if fnmatch.fnmatchcase(d, pattern)]
+        if not found:
+            self.error(f"no device matches the {what} glob {pattern!r}", raw)
+        return found
+
+    def fabric(
+        self, fab: s.Fabric, i: int, devices: dict[str, Device], used: set[tuple[str, str]]
+    ) -> tuple[FabricSpec | None, list[Link]]:
+        raw: FieldPath = ("network", "fabrics", i)
+        logical = f"network.fabrics[{fab.id}]"
+        self.claim_id(fab.id, raw, logical)
+        req = fab.requirements
+        ratio = fraction = bisection = None
+        split = None
+        if req is not None:
+            rraw = (*raw, "requirements")
+            ratio = self.ratio(req.oversubscription, (*rraw, "oversubscription"))
+            fraction, bisection = self.bisection(req.min_bisection, (*rraw, "min_bisection"))
+            if req.split is not None:
+                split = tuple(
+                    d
+                    for k, g in enumerate(req.split)
+                    for d in self.glob(g, (*rraw, "split", k), "split")
+                )
+        gen = fab.generate
+        roles: dict[str, list[str]] = {"nodes": [], "leaves": [], "spines": [], "cores": []}
+        node_ports: dict[str, tuple[str, ...]] = {}
+        links: list[Link] = []
+        if gen is not None:
+            graw = (*raw, "generate")
+            for key in roles:
+                roles[key] = self.glob(getattr(gen, key), (*graw, key), key)
+            links, node_ports = self.generated(fab, gen, graw, logical, roles, ratio, used)
+        spec = FabricSpec(
+            id=fab.id,
+            kind=fab.kind,
+            oversubscription=ratio,
+            min_bisection=fraction,
+            min_bisection_speed=bisection,
+            split=split,
+            topology=gen.topology if gen else ("rail-optimized" if fab.rails else None),
+            nodes=tuple(roles["nodes"]),
+            rails=gen.rails if gen else fab.rails,
+            node_ports=node_ports,
+            leaves=tuple(roles["leaves"]),
+            spines=tuple(roles["spines"]),
+            cores=tuple(roles["cores"]),
+            path=logical,
+            where=self.where(raw),
+            requirements_where=self.where((*raw, "requirements")) if req else None,
+        )
+        return spec, links
+
+    def ratio(self, text: str | None, raw: FieldPath) -> float | None:
+        """'2:1' -> 2.0."""
+        if text is None:
+            return None
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", str(text))
+        if match is None or float(match[2]) == 0.0 or float(match[1]) == 0.0:
+            self.error(f'expected a ratio like "1:1" or "2:1", got {text!r}', raw)
+            return None
+        return float(match[1]) / float(match[2])
+
+    def bisection(self, value: Any, raw: FieldPath) -> tuple[float | None, float | None]:
+        """A share of full bisection ('100 %', 0.5) or a bandwidth ('51.2T')."""
+        if value is None:
+            return None, None
+        if isinstance(value, (int, float)) or "%" in str(value):
+            return self.fraction(value, raw), None
+        try:
+            return None, units.parse_link_speed(value)
+        except UnitError:
+            self.error(
+                f'expected a share of full bisection like "100 %" or a bandwidth like '
+                f'"51.2T", got {value!r}',
+                raw,
+            )
+            return None, None
+
+    def generated(
+        self,
+        fab: s.Fabric,
+        gen: s.FabricGenerate,
+        graw: FieldPath,
+        logical: str,
+        roles: dict[str, list[str]],
+        ratio: float | None,
+        used: set[tuple[str, str]],
+    ) -> tuple[list[Link], dict[str, tuple[str, ...]]]:
+        from ..fabric.generators import GenerateError, Roles, generate_links
+
+        if not roles["nodes"] or not roles["leaves"]:
+            return [], {}
+        build_ratio = self.ratio(gen.oversubscription, (*graw, "oversubscription")) or ratio
+        node_ports: dict[str, tuple[str, ...]] = {}
+        node_ends: dict[str, list[LinkEnd]] = {}
+        for node in roles["nodes"]:
+            device = self._devices[node]
+            names = self.fastest(device, gen.ports)
+            ends = [self.port_end(device, n, sub) for n in names for sub in self.subs(device, n)]
+            if len(ends) != gen.rails:
+                split = gen.rails // len(ends) if ends and gen.rails % len(ends) == 0 else 0
+                kinds = {self._types.get(i.type) for i in device.part.interfaces if i.name in names}
+                if split > 1 and all(k is not None and split in k.breakouts for k in kinds):
+                    for n in names:
+                        self._breakouts.setdefault((node, n), split)
+                    ends = [self.port_end(device, n, k) for n in names for k in range(1, split + 1)]
+                else:
+                    which = f"matching {gen.ports!r}" if gen.ports else "fastest non-management"
+                    self.error(
+                        f"node '{node}' ({device.part.slug}) has {len(ends)} {which} "
+                        f"interfaces for {gen.rails} rails; name the NICs with ports: "
+                        "(an interface-name glob)",
+                        (*graw, "ports" if gen.ports else "rails"),
+                    )
+                    return [], {}
+            node_ports[node] = tuple(e.port for e in ends)
+            node_ends[node] = ends
+        switches = [*roles["leaves"], *roles["spines"], *roles["cores"]]
+        free = {
+            sw: [e for e in self.switch_ports(self._devices[sw]) if (sw, e.port) not in used]
+            for sw in switches
+        }
+        try:
+            pairs = generate_links(
+                Roles(
+                    gen.topology,
+                    roles["nodes"],
+                    gen.rails,
+                    node_ends,
+                    roles["leaves"],
+                    roles["spines"],
+                    roles["cores"],
+                    gen.pods,
+                    build_ratio if build_ratio is not None else 1.0,
+                    free,
+                )
+            )
+        except GenerateError as exc:
+            self.error(f"cannot generate fabric '{fab.id}': {exc}", graw)
+            return [], node_ports
+        chosen, auto = self.media_ref(gen.media, (*graw, "media"), f"{logical}.generate.media")
+        width = len(str(len(pairs)))
+        where = self.where(graw)
+        links = [
+            Link(
+                f"{fab.id}-{n + 1:0{width}d}",
+                a,
+                b,
+                fab.id,
+                chosen,
+                auto,
+                None,
+                None,
+                True,
+                f"{logical}.links[{fab.id}-{n + 1:0{width}d}]",
+                where,
+            )
+            for n, (a, b) in enumerate(pairs)
+        ]
+        return links, node_ports
+
     def check_placement(self, site: Site, racks: tuple[Rack, ...]) -> None:
         """Rack ids in the recirculation matrix exist; placed racks touch the hall."""
         ids = {r.id for r in racks}
@@ -802,6 +1187,7 @@ def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
     loops = r.loops(doc.cooling)
     racks = r.racks(doc.racks, {f.id for f in doc.power.feeds}, {lp.id for lp in doc.cooling.loops})
     r.check_placement(site, racks)
+    network = r.network(doc.network, racks)
     waivers = r.waivers(doc.waivers)
     if r.errors:
         raise DesignErrors(r.errors)
@@ -817,4 +1203,5 @@ def resolve(loaded: LoadedDesign, catalog: Catalog) -> Design:
         where=Location(str(loaded.main.path), 1, 1),
         waivers=waivers,
         sources=tuple(str(d.path) for d in loaded.documents),
+        network=network,
     )

@@ -263,6 +263,117 @@ class FileWaivers(Strict):
     waivers: list[FileWaiver] = []
 
 
+class FabricRequirements(Strict):
+    """What the fabric must deliver (RV-NET-003, RV-NET-004)."""
+
+    oversubscription: str | None = Field(
+        default=None,
+        description="Largest downlink:uplink bandwidth ratio of any switch, e.g. '1:1', '2:1'.",
+    )
+    min_bisection: Quantity | None = Field(
+        default=None,
+        description=(
+            "Smallest bisection bandwidth: a share of full bisection ('100 %') or a speed "
+            "('51.2T')."
+        ),
+    )
+    split: list[str] | None = Field(
+        default=None,
+        description="Device-id globs of one half of the endpoints for the bisection cut.",
+    )
+
+
+class FabricGenerate(Strict):
+    """Links generated from a topology; they are ordinary links afterwards."""
+
+    topology: Literal["rail-optimized", "fat-tree"] = Field(
+        description="rail-optimized: NIC k of every node of a scalable unit to leaf k; "
+        "fat-tree: every NIC of a node to the same leaf (top of rack)."
+    )
+    nodes: str = Field(description="Device-id glob of the endpoints, e.g. 'r0[1-4]-c*'.")
+    rails: Annotated[int, Field(ge=1)] = Field(description="Fabric NICs per node.")
+    ports: str | None = Field(
+        default=None,
+        description="Interface-name glob of the node NICs in rail order (default: the "
+        "node's fastest non-management interfaces).",
+    )
+    leaves: str = Field(description="Device-id glob of the leaf switches.")
+    spines: str | None = Field(default=None, description="Device-id glob of the spines.")
+    cores: str | None = Field(
+        default=None, description="Device-id glob of the core switches (3-tier fat tree)."
+    )
+    pods: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="3-tier: number of pods the leaves and spines split into."
+    )
+    oversubscription: str | None = Field(
+        default=None,
+        description="Down:up ratio to build (default: requirements.oversubscription, else 1:1).",
+    )
+    media: str = Field(
+        default="auto",
+        description="Media id for every generated link, or 'auto' (shortest reach that fits).",
+    )
+
+
+class Fabric(Strict):
+    """A network fabric: its requirements and (optionally) the links it generates."""
+
+    id: Identifier
+    kind: Literal["infiniband", "ethernet"]
+    requirements: FabricRequirements | None = None
+    rails: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="Explicit links only: rail-optimized with this many NICs per node "
+        "(rail order: the node part's interface order); generate: states its own.",
+    )
+    generate: FabricGenerate | None = None
+
+
+class Link(Strict):
+    """A cable between two ports, each written 'device:interface' ('sw1:p1/2' = sub-port 2)."""
+
+    id: Identifier | None = None
+    a: str
+    b: str
+    fabric: Identifier | None = None
+    media: str | None = Field(default=None, description="Media id, or 'auto'.")
+    speed: str | None = Field(default=None, description="Expected link speed, e.g. '400G'.")
+    breakout: Annotated[int, Field(ge=2)] | None = Field(
+        default=None, description="Split end a's port into this many sub-ports ('p1/1' …)."
+    )
+    length: Quantity | None = Field(
+        default=None, description="Measured cable length; replaces the routed estimate."
+    )
+
+
+class Breakout(Strict):
+    """A port split into equal sub-ports, named 'port/1' … 'port/n'."""
+
+    port: str = Field(description="'device:interface'")
+    into: Annotated[int, Field(ge=2)]
+
+
+class Cabling(Strict):
+    """Cable routing figures (RV-NET-007); no standard gives them, so the design does."""
+
+    slack: Quantity | None = Field(
+        default=None,
+        description="Length added to every routed cable (service loops, tray drops), e.g. '1 m'.",
+    )
+
+
+class Network(Strict):
+    """Fabrics, links and media."""
+
+    fabrics: list[Fabric] = []
+    links: list[Link] = []
+    breakouts: list[Breakout] = []
+    cabling: Cabling | None = None
+    media: list[dict[str, Any]] = Field(
+        default=[], description="Inline media, same format as catalog/media.yaml."
+    )
+
+
 class DesignSchema(Strict):
     """A rackval design file (format version 1)."""
 
@@ -273,6 +384,7 @@ class DesignSchema(Strict):
     power: Power = Power()
     cooling: Cooling = Cooling()
     racks: list[Rack] = []
+    network: Network = Network()
     parts: list[dict[str, Any]] = Field(
         default=[], description="Inline parts, same format as the catalog (NetBox + rackval:)."
     )

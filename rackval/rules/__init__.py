@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (registration)
     fit,
     layout,
     liquid,
+    network,
     power,
     scenario,
     suppression,

@@ -132,7 +132,8 @@ class Need:
     """A part figure a rule needs: ``figure`` is a dotted path on :class:`Part`.
 
     ``role`` says which parts: ``device`` (every rack device), ``pdu``, ``rack``, ``cdu``,
-    ``rear-door`` (a rack's rear-door heat exchanger);
+    ``rear-door`` (a rack's rear-door heat exchanger), ``media`` (the cable or optic of
+    each link), ``interface`` (the NetBox interface type of each link end);
     ``when`` narrows it (e.g. only outlet-fed devices).
     """
 

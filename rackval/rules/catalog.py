@@ -29,7 +29,38 @@ def _holders(design: Design, role: str):
             for r in design.racks
             if r.rear_door is not None
         )
+    if role in ("media", "interface"):
+        return _network_holders(design, role)
     raise ValueError(f"unknown role {role!r}")
+
+
+def _network_holders(design: Design, role: str) -> tuple[SimpleNamespace, ...]:
+    """Media in use (stated or chosen by ``auto``) or link ends, reported at the link."""
+    if not design.network.links:
+        return ()
+    from ..fabric.graph import fabric_model
+
+    out = []
+    for cl in fabric_model(design).links:
+        link = cl.link
+        if role == "media" and cl.media is not None:
+            out.append(
+                SimpleNamespace(
+                    part=cl.media, path=link.path, part_path=f"{link.path}.media", where=link.where
+                )
+            )
+        elif role == "interface":
+            for side, end in (("a", link.a), ("b", link.b)):
+                stand_in = SimpleNamespace(slug=end.type, speed=end.speed)
+                out.append(
+                    SimpleNamespace(
+                        part=stand_in,
+                        path=link.path,
+                        part_path=f"{link.path}.{side}",
+                        where=link.where,
+                    )
+                )
+    return tuple(out)
 
 
 @rule("RV-CAT-001", "cannot-check", severity="info", per_scenario=False)
@@ -39,7 +70,9 @@ def cannot_check(design: Design, solution: Solution) -> Iterator[Finding]:
     What it checks: for every selected rule, the part figures it declares it needs
     (e.g. RV-FIT-004 needs the device ``depth`` and the rack ``rack.mounting_depth``);
     one finding per part and missing figure, at the first place the part is used,
-    naming the rules that could not check it.
+    naming the rules that could not check it. Media (cables, optics) and the NetBox
+    interface types of link ends count as parts here: a media entry without ``reach``,
+    or an interface type missing from ``catalog/interfaces.yaml``, is reported once.
     Why it matters: a figure the datasheet does not give is never guessed; the
     integrator must know which checks did not run and get the figure from the vendor
     (or add it to an inline part with its source).

@@ -4,7 +4,8 @@ A scenario never copies the design; it names what is dead (feeds, PDUs) and the
 solvers leave those out. DESIGN §5 lists the names:
 ``normal``, ``feed-lost:<side>``, ``upstream-lost:<id>``, ``pdu-lost:<id>``,
 ``pump-lost:<cdu>``, ``cdu-lost:<cdu>``, ``facility-water-lost:<loop>``,
-``pumps-lost:<loop>``, ``air-unit-lost`` (one of ``site.air.units``).
+``pumps-lost:<loop>``, ``air-unit-lost`` (one of ``site.air.units``),
+``switch-lost:<id>`` and ``link-lost:<id>`` (fabric connectivity and bandwidth).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ __all__ = [
     "Scenario",
     "NORMAL",
     "AIR_UNIT_LOST",
+    "SWITCH_LOST",
+    "LINK_LOST",
     "scenarios_for",
     "parse_scenario",
     "SkippedScenario",
@@ -36,6 +39,8 @@ class Scenario:
     rejection_lost: frozenset[str] = frozenset()  # loops without facility water
     pumps_lost: frozenset[str] = frozenset()  # loops with every pump stopped
     air_units_lost: int = 0  # air units out of service (site.air.units)
+    dead_switches: frozenset[str] = frozenset()  # fabric switches out of service
+    dead_links: frozenset[str] = frozenset()  # fabric link ids out of service
 
     @property
     def kind(self) -> str:
@@ -44,13 +49,16 @@ class Scenario:
 
     @property
     def domain(self) -> str | None:
-        """``power``, ``liquid`` or ``air`` for a failure scenario; None for normal operation."""
+        """``power``, ``liquid``, ``air`` or ``fabric`` for a failure scenario; None for
+        normal operation."""
         if self.name == "normal":
             return None
         if self.kind in ("feed-lost", "upstream-lost", "pdu-lost"):
             return "power"
         if self.kind == AIR_UNIT_LOST:
             return "air"
+        if self.kind in (SWITCH_LOST, LINK_LOST):
+            return "fabric"
         return "liquid"
 
     def touches_loop(self, loop: str, cdus: set[str]) -> bool:
@@ -66,6 +74,8 @@ class Scenario:
 
 NORMAL = Scenario("normal")
 AIR_UNIT_LOST = "air-unit-lost"
+SWITCH_LOST = "switch-lost"
+LINK_LOST = "link-lost"
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,8 @@ class SkippedScenario:
             "upstream-lost": "power.upstream",
             "pdu-lost": "racks",
             AIR_UNIT_LOST: "site.air",
+            SWITCH_LOST: "network.fabrics",
+            LINK_LOST: "network.links",
         }.get(kind, "cooling.loops")
 
 
@@ -155,6 +167,44 @@ def _air_unit_lost(design: Design) -> Scenario | SkippedScenario:
     return Scenario(AIR_UNIT_LOST, air_units_lost=1)
 
 
+def _fabric_switches(design: Design) -> list[str]:
+    """Every switch of every fabric, in design order."""
+    if not design.network.links:
+        return []
+    from ..fabric.graph import fabric_model
+
+    seen: dict[str, None] = {}
+    for fabric in fabric_model(design).fabrics.values():
+        seen.update(dict.fromkeys(fabric.switches))
+    return list(seen)
+
+
+def _switch_lost(design: Design, switch: str) -> Scenario | SkippedScenario:
+    if switch not in _fabric_switches(design):
+        return SkippedScenario(
+            f"{SWITCH_LOST}:{switch}", f"no switch '{switch}' with links in a fabric"
+        )
+    return Scenario(f"{SWITCH_LOST}:{switch}", dead_switches=frozenset({switch}))
+
+
+def _link_lost(design: Design, link: str) -> Scenario | SkippedScenario:
+    if link not in {lk.id for lk in design.network.links}:
+        return SkippedScenario(f"{LINK_LOST}:{link}", f"no link '{link}' in the design")
+    return Scenario(f"{LINK_LOST}:{link}", dead_links=frozenset({link}))
+
+
+def _switch_links(design: Design) -> list[str]:
+    """Ids of links between two switches (the ``all`` set of link-lost scenarios)."""
+    kinds = {d.id: d.part.kind for d in design.devices}
+    return [
+        lk.id
+        for lk in design.network.links
+        if lk.fabric is not None
+        and kinds.get(lk.a.device) == "switch"
+        and kinds.get(lk.b.device) == "switch"
+    ]
+
+
 _BUILDERS = {
     "feed-lost": _feed_lost,
     "upstream-lost": _upstream_lost,
@@ -163,6 +213,8 @@ _BUILDERS = {
     "cdu-lost": _cdu_lost,
     "facility-water-lost": _loop_scenario("facility-water-lost", "rejection_lost"),
     "pumps-lost": _loop_scenario("pumps-lost", "pumps_lost"),
+    SWITCH_LOST: _switch_lost,
+    LINK_LOST: _link_lost,
 }
 
 
@@ -192,9 +244,10 @@ def scenarios_for(
     """Scenarios to run.
 
     ``normal``: only normal operation. ``n-1`` (default): normal, each feed side lost,
-    each upstream lost when there are two or more, and per coolant loop one pump of
-    each CDU lost, each CDU lost, facility water lost and every pump lost. ``all``:
-    n-1 plus every PDU lost. Otherwise a list of scenario names.
+    each upstream lost when there are two or more, per coolant loop one pump of
+    each CDU lost, each CDU lost, facility water lost and every pump lost, and each
+    fabric switch lost. ``all``: n-1 plus every PDU lost and every switch-to-switch
+    link lost. Otherwise a list of scenario names.
     """
     names = [selection] if isinstance(selection, str) else list(selection)
     out: list[Scenario | SkippedScenario] = []
@@ -214,8 +267,16 @@ def scenarios_for(
                 out.append(Scenario(f"pumps-lost:{loop.id}", pumps_lost=frozenset({loop.id})))
             if design.site.air is not None:
                 out.append(_air_unit_lost(design))
+            out += [
+                Scenario(f"{SWITCH_LOST}:{s}", dead_switches=frozenset({s}))
+                for s in _fabric_switches(design)
+            ]
             if name == "all":
                 out += [_pdu_lost(design, p.id) for p in design.pdus]
+                out += [
+                    Scenario(f"{LINK_LOST}:{lk}", dead_links=frozenset({lk}))
+                    for lk in _switch_links(design)
+                ]
         else:
             out.append(parse_scenario(design, name))
     unique: dict[str, Scenario | SkippedScenario] = {}

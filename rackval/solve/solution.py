@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..fabric.analysis import FabricSolution
 from .air import AirSolution
 from .loops import LoopSolution
 from .power import PowerSolution
@@ -31,3 +32,4 @@ class Solution:
     skipped: tuple[SkippedScenario, ...] = ()  # scenarios asked for that cannot apply
     loops: dict[str, LoopSolution] = field(default_factory=dict)  # per coolant loop
     air: AirSolution | None = None  # the air side (solved again only in air scenarios)
+    fabric: FabricSolution | None = None  # the fabrics (solved again in fabric scenarios)
