@@ -30,6 +30,7 @@ __all__ = [
     "LoadedDesign",
     "FieldPath",
     "read_document",
+    "parse_document",
     "load_files",
 ]
 
@@ -160,6 +161,28 @@ def read_document(path: Path) -> Document:
         raise _error(path, f"file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise _error(path, f"cannot read file: {exc.strerror or exc}") from None
+    return parse_document(path, text, raw)
+
+
+def parse_document(path: Path, text: str, raw: bytes | None = None) -> Document:
+    """Parse YAML text (the file's or an edited copy of it) into a round-trip document.
+
+    Parameters
+    ----------
+    path : Path
+        The file the text belongs to; errors and locations name it.
+    text : str
+        The YAML text.
+    raw : bytes, optional
+        The file's bytes for the fingerprint; default the text encoded as UTF-8.
+
+    Raises
+    ------
+    DesignError
+        Malformed YAML, duplicate keys, alias bombs.
+    """
+    if raw is None:
+        raw = text.encode("utf-8")
     yaml = round_trip_yaml()
     _check_alias_expansion(yaml, text, path)
     try:
@@ -261,13 +284,16 @@ def _as_mapping(doc: Document) -> CommentedMap:
     return doc.data
 
 
-def load_files(path: Path) -> LoadedDesign:
+def load_files(path: Path, *, text: str | None = None) -> LoadedDesign:
     """Read a design file and the files it includes.
 
     Parameters
     ----------
     path : Path
         The main design file.
+    text : str, optional
+        The main file's text as edited but not yet saved (the TUI); default read the
+        file. Locations and includes are still relative to `path`.
 
     Returns
     -------
@@ -279,7 +305,7 @@ def load_files(path: Path) -> LoadedDesign:
     DesignError, DesignErrors
         The first unreadable file, or every merge conflict.
     """
-    main = read_document(path)
+    main = read_document(path) if text is None else parse_document(path, text)
     root = _as_mapping(main)
     locations: dict[FieldPath, Location] = {}
     data = _plain(root, (), str(path), locations)
