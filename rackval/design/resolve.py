@@ -689,6 +689,7 @@ class _Resolver:
             media[item.id] = item
         self._media = media
         self._devices = devices
+        self._interfaces: dict[str, dict[str, Any]] = {}
         self._breakouts: dict[tuple[str, str], int] = {}
         for j, b in enumerate(net.breakouts):
             self.declare_breakout(b.port, b.into, ("network", "breakouts", j, "port"))
@@ -821,7 +822,12 @@ class _Resolver:
             self.error(f"{device.id}:{name} is broken out into {before} elsewhere", raw)
 
     def port_end(self, device: Device, name: str, sub: int | None) -> LinkEnd:
-        iface = next(i for i in device.part.interfaces if i.name == name)
+        by_name = self._interfaces.get(device.part.slug)
+        if by_name is None:
+            by_name = self._interfaces[device.part.slug] = {
+                i.name: i for i in device.part.interfaces
+            }
+        iface = by_name[name]
         kind = self._types.get(iface.type)
         split = self._breakouts.get((device.id, name), 1)
         speed = kind.speed / split if kind is not None else None

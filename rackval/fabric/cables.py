@@ -13,12 +13,13 @@ with rack U-space heights H, device mid-heights h = (u − 1 + n/2)·1 U and sla
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..catalog.media import MEDIA_KINDS, Media
 from ..design.model import Device, Link, Rack
 
-__all__ = ["RACK_UNIT", "Route", "route", "device_height", "choose_media"]
+__all__ = ["RACK_UNIT", "Route", "route", "device_height", "MediaChooser", "choose_media"]
 
 RACK_UNIT = 0.04445
 """One rack unit [m]: 1.75 in (EIA-310), as ``RU`` in :mod:`rackval.units`."""
@@ -101,33 +102,45 @@ def route(
     return Route(horizontal + vertical + extra, horizontal, vertical, extra)
 
 
-def _fits(media: Media, link: Link, speed: float | None) -> bool:
-    forms = {link.a.form_factor, link.b.form_factor} - {None}
+def _fits(media: Media, forms: frozenset[str], speed: float | None, split: int) -> bool:
     if media.form_factor is not None and forms and media.form_factor not in forms:
         return False
     if speed is not None and (media.link_speed is None or media.link_speed < speed):
         return False
-    split = max(link.a.breakout, link.b.breakout)
     return split == 1 or media.breakout >= split
+
+
+class MediaChooser:
+    """``media: auto``: the compatible media with the shortest reach that covers a length.
+
+    Compatible: same form factor as an end (when both are known), a speed per far end
+    at least the link's, and a splitter for a broken-out port. Ties go to the kind
+    listed first in :data:`~rackval.catalog.media.MEDIA_KINDS` (copper before optics),
+    then the id. The compatible list of each kind of link is sorted once.
+    """
+
+    def __init__(self, catalog: dict[str, Media]) -> None:
+        self.catalog = [m for m in catalog.values() if m.reach is not None]
+        self.catalog.sort(key=lambda m: (m.reach, MEDIA_KINDS.index(m.kind), m.id))
+        self._lists: dict[tuple, tuple[list[float], list[Media]]] = {}
+
+    def __call__(self, link: Link, length: float | None, speed: float | None) -> Media | None:
+        """The media for ``link`` over ``length`` [m]; None when unknown or nothing reaches."""
+        if length is None:
+            return None
+        forms = frozenset(f for f in (link.a.form_factor, link.b.form_factor) if f)
+        key = (forms, speed, max(link.a.breakout, link.b.breakout))
+        found = self._lists.get(key)
+        if found is None:
+            fitting = [m for m in self.catalog if _fits(m, *key)]
+            found = self._lists[key] = ([m.reach for m in fitting], fitting)
+        reaches, fitting = found
+        k = bisect.bisect_left(reaches, length)
+        return fitting[k] if k < len(fitting) else None
 
 
 def choose_media(
     link: Link, length: float | None, catalog: dict[str, Media], speed: float | None
 ) -> Media | None:
-    """``media: auto``: the compatible media with the shortest reach that covers ``length``.
-
-    Compatible: same form factor as an end (when both are known), a speed per far end
-    at least the link's, and a splitter for a broken-out port. Ties go to the kind
-    listed first in :data:`~rackval.catalog.media.MEDIA_KINDS` (copper before optics).
-    None when the length is unknown or nothing reaches.
-    """
-    if length is None:
-        return None
-    fitting = [
-        m
-        for m in catalog.values()
-        if m.reach is not None and m.reach >= length and _fits(m, link, speed)
-    ]
-    if not fitting:
-        return None
-    return min(fitting, key=lambda m: (m.reach, MEDIA_KINDS.index(m.kind), m.id))
+    """One ``media: auto`` choice (see :class:`MediaChooser`, which caches across links)."""
+    return MediaChooser(catalog)(link, length, speed)

@@ -21,7 +21,7 @@ import networkx as nx
 
 from ..catalog.media import Media
 from ..design.model import Design, FabricSpec, Link
-from .cables import Route, choose_media, route
+from .cables import MediaChooser, Route, route
 
 __all__ = ["CableLink", "Fabric", "FabricModel", "fabric_model", "link_capacity"]
 
@@ -112,12 +112,13 @@ def _build(design: Design) -> FabricModel:
     devices = {d.id: d for d in design.devices}
     racks = {r.id: r for r in design.racks}
     links: list[CableLink] = []
+    choose = MediaChooser(net.media)
     for link in net.links:
         r = route(link, devices, racks, net.slack)
         capacity = link_capacity(link)
         media = link.media
         if media is None and link.media_auto:
-            media = choose_media(link, r.length, net.media, capacity or None)
+            media = choose(link, r.length, capacity or None)
         links.append(CableLink(link, r, media, capacity))
     specs = {f.id: f for f in net.fabrics}
     members: dict[str, list[int]] = {f.id: [] for f in net.fabrics}
