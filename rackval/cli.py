@@ -260,6 +260,11 @@ def _progress_bar(total: int) -> tuple[Any, Callable[[int, int], None] | None]:
 )
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option(
+    "--only-designs",
+    is_flag=True,
+    help="Skip given files that are not designs (no 'rackval:' line), e.g. from pre-commit.",
+)
+@click.option(
     "--waivers",
     "waivers_file",
     type=click.Path(dir_okay=False),
@@ -284,6 +289,7 @@ def validate(
     jobs: int | None,
     config_file: str | None,
     isolated: bool,
+    only_designs: bool,
     waivers_file: str | None,
 ) -> None:
     """Validate design files or directories (default: designs/ or the configured paths).
@@ -322,9 +328,9 @@ def validate(
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     written = _parse_outputs(outputs)
     baseline = baseline or (str(root / config.baseline) if config.baseline else None)
-    if config_file is None and not paths and config.paths:
+    if not paths and config.paths:
         paths = tuple(str(root / p) for p in config.paths)
-    files = [str(f) for f in _design_files(paths)]
+    files = [str(f) for f in _design_files(paths) if not only_designs or _is_main_design(f)]
     if floorplan and len(files) != 1:
         raise click.UsageError(f"--floorplan draws one design; {len(files)} were given")
     waiver_path = (

@@ -260,3 +260,22 @@ def test_bad_baseline_is_exit_2(project):
     (project / "b.json").write_text('{"tool": "other"}')
     result = run_cli("validate", "designs/", "--baseline", "b.json")
     assert result.exit_code == 2 and "not a rackval baseline" in result.stderr
+
+
+# ------------------------------------------------------------------------ pre-commit
+
+
+def test_pre_commit_hook_skips_files_that_are_not_designs(project):
+    import yaml_helpers
+
+    (hook,) = yaml_helpers.read(ROOT / ".pre-commit-hooks.yaml")
+    assert hook["id"] == "rackval" and hook["language"] == "python"
+    args = hook["entry"].split()
+    assert args[:2] == ["rackval", "validate"]
+    fragment = project / "designs" / "power.yaml"
+    fragment.write_text("power:\n  feeds: []\n")
+    files = [fragment, project / "designs" / "dgx-h100-pair.yaml"]
+    result = run_cli(*args[1:], *files)  # as pre-commit passes the changed files
+    assert result.exit_code == 0, result.output
+    assert "1 design checked" in result.stdout
+    assert run_cli("validate", fragment).exit_code == 2  # named alone, it is not a design
