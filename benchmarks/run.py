@@ -73,7 +73,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -915,6 +915,74 @@ def validate_generated(ctx: Context) -> Iterator[Result]:
             for key, _ in stages:
                 if breakdown[key]:
                     yield Result(parts[key], samples=breakdown[key])
+
+
+# ---------------------------------------------------------- batch validation in CI
+
+BATCH_DESIGNS = 200
+"""Designs in the batch rows (``rackval validate DIR``, as a CI job runs it)."""
+BATCH_RACKS = 4
+"""Racks of each batch design (``tools/gen_hall_design.py 4 --racks-per-loop 2 --power``)."""
+BATCH_JOBS = 2
+BATCH_REPEAT = 3
+"""Timed runs of each batch row (each is about ten seconds), at most ``--repeat``."""
+
+
+@benchmark
+def batch_validate(ctx: Context) -> Iterator[Result]:
+    """``rackval validate DIR`` of 200 small designs with ``--jobs 1`` and ``--jobs 2``.
+
+    One generated design (4 racks on 2 coolant loops with A/B feeds, 72 trays; test-fixture
+    parts) is copied 200 times into a temporary directory; ``--isolated --scenarios n-1``
+    so that no project configuration changes what is timed. Rows: the wall time of each
+    run, designs per second in the notes, and the speed-up of ``--jobs 2`` over
+    ``--jobs 1`` (no target; it is bounded by the CPUs the machine gives the pool, which
+    the header of the table shows, and by the parent rendering the findings).
+    """
+    one = f"rackval validate {BATCH_DESIGNS} designs --jobs 1"
+    two = f"rackval validate {BATCH_DESIGNS} designs --jobs {BATCH_JOBS}"
+    ratio = f"speed-up of --jobs {BATCH_JOBS} over --jobs 1, {BATCH_DESIGNS} designs"
+    if not _wants_any(ctx, [one, two, ratio]):
+        return
+    # the speed-up needs both rows: measure them when it is selected (run() shows only
+    # the rows -k selects)
+    select = None if ctx.wants(ratio) else ctx.select
+    runs = replace(ctx, repeat=min(ctx.repeat, BATCH_REPEAT), select=select)
+    with tempfile.TemporaryDirectory(prefix="rackval-batch-") as tmp:
+        folder = Path(tmp) / "designs"
+        folder.mkdir()
+        first = folder / "d0001.yaml"
+        gen = subprocess.run(
+            [
+                ctx.python,
+                str(ctx.root / "tools" / "gen_hall_design.py"),
+                str(BATCH_RACKS),
+                str(first),
+                "--racks-per-loop",
+                "2",
+                "--power",
+            ],
+            cwd=ctx.root,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        if gen.returncode != 0:
+            yield Result(one, error=f"generator exit {gen.returncode}: {_last_line(gen.stderr)}")
+            return
+        text = first.read_text(encoding="utf-8")
+        for k in range(2, BATCH_DESIGNS + 1):
+            (folder / f"d{k:04d}.yaml").write_text(text, encoding="utf-8")
+        rows = {}
+        for name, jobs in ((one, 1), (two, BATCH_JOBS)):
+            args = ["-m", "rackval", "validate", str(folder), "--isolated", "--scenarios", "n-1"]
+            result = time_command(name, [*args, "--jobs", str(jobs)], runs, ok_codes=(0, 1))
+            if result.median:
+                result.note = f"{BATCH_DESIGNS / result.median:.1f} designs/s"
+            rows[jobs] = result
+            yield result
+        yield speedup(ratio, rows[1], rows[BATCH_JOBS], target=None, target_label="")
 
 
 # ------------------------------------------------------------ layout and air
