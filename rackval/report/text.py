@@ -78,6 +78,7 @@ def render_results(report: DesignReport) -> list[str]:
                 f"device flow {min(flows, default=0):.2f}–{max(flows, default=0):.2f} L/min"
             )
         lines += _air_lines(res.get("air"))
+        lines += _fabric_lines(res.get("fabrics"))
         for rack, bus in res["busbars"].items():
             cap = bus["capacity_w"]
             cap_text = f"{cap / 1000:.1f} kW" if cap is not None else "unknown"
@@ -85,6 +86,27 @@ def render_results(report: DesignReport) -> list[str]:
                 f"    busbar {rack}: {bus['load_w'] / 1000:.1f} kW on "
                 f"{bus['live_shelf_psus']} shelf PSUs (capacity {cap_text})"
             )
+    return lines
+
+
+def _fabric_lines(fabrics: dict | None) -> list[str]:
+    """Per fabric in one line: bisection (share of full) and the worst oversubscription."""
+    lines = []
+    for fid, f in (fabrics or {}).items():
+        cut = "no bisection (fewer than 2 nodes)"
+        if f["bisection_bit_s"] is not None:
+            share = f["bisection_share"]
+            cut = f"bisection {f['bisection_bit_s'] / 1e12:g} Tb/s" + (
+                f" ({share:.0%} of full)" if share is not None else ""
+            )
+        ratios = [s["oversubscription"] for s in f["switches"].values()]
+        ratios = [r for r in ratios if r is not None]
+        worst = ""
+        if ratios:
+            top = max(ratios, key=lambda r: float(r))
+            worst = f"; worst oversubscription {top if top == 'inf' else f'{top:.3g}'}:1"
+        off = f"; {len(f['cut_off'])} node(s) cut off" if f["cut_off"] else ""
+        lines.append(f"    fabric {fid}: {cut}{worst}{off}")
     return lines
 
 

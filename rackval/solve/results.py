@@ -30,7 +30,8 @@ def _panel(load: PanelLoad, limit_a: float | None) -> dict[str, Any]:
 
 
 def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
-    """Figures of one scenario: feeds, PDUs, banks, devices, racks, upstream, busbars."""
+    """Figures of one scenario: feeds, PDUs, banks, devices, racks, upstream, busbars,
+    loops, air and fabrics."""
     power = solution.power
     fraction = solution.limits.continuous_load_fraction
     feeds = {}
@@ -134,7 +135,38 @@ def solution_results(design: Design, solution: Solution) -> dict[str, Any]:
         "busbars": busbars,
         "loops": loops,
         "air": _air(solution),
+        "fabrics": _fabrics(solution),
     }
+
+
+def _fabrics(solution: Solution) -> dict[str, Any] | None:
+    """Per fabric: bisection (and its share of full bisection), nodes cut off, and per
+    switch down- and uplink bandwidth and oversubscription (``null`` at the top tier)."""
+    if solution.fabric is None:
+        return None
+    out = {}
+    for fid, f in solution.fabric.fabrics.items():
+        out[fid] = {
+            "bisection_bit_s": f.bisection,
+            "full_bisection_bit_s": f.full_bisection,
+            "bisection_share": _round(f.bisection_share, 6),
+            "halves": [len(f.halves[0]), len(f.halves[1])],
+            "cut_off": list(f.cut_off),
+            "switches": {
+                s.switch: {
+                    "tier": s.tier,
+                    "down_bit_s": s.down,
+                    "up_bit_s": s.up,
+                    "oversubscription": (
+                        None
+                        if s.ratio is None
+                        else (_round(s.ratio, 6) if s.ratio != float("inf") else "inf")
+                    ),
+                }
+                for s in f.switches.values()
+            },
+        }
+    return out
 
 
 def _bounds(bounds: tuple[float, float] | None, digits: int) -> dict[str, float] | None:
