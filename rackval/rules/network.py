@@ -310,8 +310,11 @@ def _few(names: tuple[str, ...] | list[str]) -> str:
     return f"{len(names)} node(s) ({shown}{', …' if len(names) > 4 else ''})"
 
 
-def _rail_ports(fabric: Fabric, model: FabricModel, node: str) -> tuple[str, ...]:
-    """A node's NIC ports in rail order, the ``rails`` of them the fabric states."""
+def _rail_ports(
+    fabric: Fabric, model: FabricModel, node: str, rails: int | None = None
+) -> tuple[str, ...]:
+    """A node's NIC ports in rail order: the generator's, else the first ``rails`` (the
+    fabric's, else all) interfaces of the types the node uses in the fabric."""
     spec = fabric.spec
     if spec is not None and node in spec.node_ports:
         return spec.node_ports[node]
@@ -322,8 +325,8 @@ def _rail_ports(fabric: Fabric, model: FabricModel, node: str) -> tuple[str, ...
         if end.device == node
     }
     names = [i.name for i in model.devices[node].part.interfaces if i.type in used_types]
-    rails = spec.rails if spec is not None and spec.rails else len(names)
-    return tuple(names[:rails])
+    count = rails or (spec.rails if spec is not None and spec.rails else len(names))
+    return tuple(names[:count])
 
 
 def _node_links(fabric: Fabric, model: FabricModel) -> dict[tuple[str, str], CableLink]:
@@ -339,15 +342,55 @@ def _node_links(fabric: Fabric, model: FabricModel) -> dict[tuple[str, str], Cab
     return out
 
 
+class _Rails:
+    """The rail layout of a fabric: node links by NIC index and the rail of every leaf."""
+
+    def __init__(self, fabric: Fabric, model: FabricModel) -> None:
+        eps = set(fabric.endpoints)
+        on_nic = _node_links(fabric, model)
+        votes: dict[str, Counter[int]] = {}
+        self.placed: list[tuple[str, int, str, CableLink]] = []
+        for node in fabric.endpoints:
+            for k, port in enumerate(_rail_ports(fabric, model, node)):
+                cl = on_nic.get((node, port))
+                if cl is None:
+                    continue
+                far = cl.link.b if cl.link.a.device == node else cl.link.a
+                if far.device in eps:
+                    continue
+                votes.setdefault(far.device, Counter())[k] += 1
+                self.placed.append((node, k, far.device, cl))
+        self.rail_of = {leaf: count.most_common(1)[0][0] for leaf, count in votes.items()}
+        self.majority = all(
+            2 * count.most_common(1)[0][1] > sum(count.values()) for count in votes.values()
+        )
+        self.count = len(set(self.rail_of.values()))
+
+
+def _rail_layout(fabric: Fabric, model: FabricModel) -> _Rails | None:
+    """The rails of a rail-optimized fabric: stated (``generate`` rail-optimized or
+    ``rails:``), or inferred for a fabric of explicit links when every leaf takes most
+    of its node links from one NIC index; None otherwise."""
+    spec = fabric.spec
+    if spec is None or spec.topology not in (None, "rail-optimized"):
+        return None
+    rails = _Rails(fabric, model)
+    if spec.topology is None and (not rails.rail_of or not rails.majority or rails.count < 2):
+        return None
+    return rails
+
+
 @rule("RV-NET-006", "rail-misalignment", per_scenario=False)
 def rail_misalignment(design: Design, solution: Solution) -> Iterator[Finding]:
     """NIC k of a node is not on the leaf that carries rail k.
 
-    What it checks: in a rail-optimized fabric (``generate: {topology:
-    rail-optimized}`` or ``rails:`` on a fabric of explicit links), the rail of every
-    leaf is the NIC index most of its node links come from; a node link on NIC k that
-    lands on a leaf of another rail is reported. Rail order: the generator's ``ports``
-    (or the node part's interface order).
+    What it checks: in a rail-optimized fabric, the rail of every leaf is the NIC index
+    most of its node links come from; a node link on NIC k that lands on a leaf of
+    another rail is reported. A fabric is rail-optimized when ``generate`` says so, when
+    it states ``rails:``, or — a fabric of explicit links — when every leaf takes more
+    than half of its node links from one NIC index and there are at least two rails
+    (a top-of-rack fabric spreads every index over each leaf and is left alone). Rail
+    order: the generator's ``ports``, else the node part's interface order.
     Why it matters: rail-optimized fabrics keep GPU k of every node one hop apart on
     leaf k; one crossed cable sends that GPU's collective traffic through the spines
     and makes the job's slowest rank.
@@ -360,31 +403,17 @@ def rail_misalignment(design: Design, solution: Solution) -> Iterator[Finding]:
     if model is None:
         return
     for fabric in model.fabrics.values():
-        spec = fabric.spec
-        if spec is None or spec.topology != "rail-optimized":
+        rails = _rail_layout(fabric, model)
+        if rails is None:
             continue
-        eps = set(fabric.endpoints)
-        on_nic = _node_links(fabric, model)
-        votes: dict[str, Counter[int]] = {}
-        placed: list[tuple[str, int, str, CableLink]] = []
-        for node in fabric.endpoints:
-            for k, port in enumerate(_rail_ports(fabric, model, node)):
-                cl = on_nic.get((node, port))
-                if cl is None:
-                    continue
-                far = cl.link.b if cl.link.a.device == node else cl.link.a
-                if far.device in eps:
-                    continue
-                votes.setdefault(far.device, Counter())[k] += 1
-                placed.append((node, k, far.device, cl))
-        rail_of = {leaf: count.most_common(1)[0][0] for leaf, count in votes.items()}
-        for node, k, leaf, cl in placed:
-            if rail_of[leaf] != k:
+        for node, k, leaf, cl in rails.placed:
+            rail = rails.rail_of[leaf]
+            if rail != k:
                 yield _link(
                     cl,
-                    f"NIC {k + 1} of {node} lands on {leaf}, the leaf of rail {rail_of[leaf] + 1}",
+                    f"NIC {k + 1} of {node} lands on {leaf}, the leaf of rail {rail + 1}",
                     value=float(k + 1),
-                    limit=float(rail_of[leaf] + 1),
+                    limit=float(rail + 1),
                 )
 
 
@@ -451,8 +480,9 @@ def unconnected_port(design: Design, solution: Solution) -> Iterator[Finding]:
     """A fabric NIC of a node has no link.
 
     What it checks: every NIC of every node of a fabric: the generator's ``nodes`` and
-    their rail ports, or, for a fabric of explicit links with ``rails:``, the first
-    ``rails`` interfaces of the types the node already uses there.
+    their rail ports, or, for a rail-optimized fabric of explicit links (``rails:`` stated
+    or inferred as in RV-NET-006, then one rail per leaf rail found), the first ``rails``
+    interfaces of the types the node already uses there.
     Why it matters: a GPU whose NIC is not cabled cannot take part in collectives at
     full rate (or at all on its rail); usually a cable forgotten in the plan.
     Limit: the node part's interfaces (catalog, vendor port map) and the fabric's
@@ -465,14 +495,20 @@ def unconnected_port(design: Design, solution: Solution) -> Iterator[Finding]:
         return
     for fabric in model.fabrics.values():
         spec = fabric.spec
-        if spec is None or not spec.rails:
+        if spec is None:
             continue
+        rails = spec.rails
+        if not rails:
+            layout = _rail_layout(fabric, model)
+            if layout is None:
+                continue
+            rails = layout.count
         on_nic = _node_links(fabric, model)
         nodes = spec.nodes or tuple(fabric.endpoints)
         for node in nodes:
             if node not in model.devices:
                 continue
-            ports = _rail_ports(fabric, model, node) if node in fabric.graph else ()
+            ports = _rail_ports(fabric, model, node, rails) if node in fabric.graph else ()
             if not ports and spec.node_ports.get(node):
                 ports = spec.node_ports[node]
             missing = [p for p in ports if (node, p) not in on_nic]
