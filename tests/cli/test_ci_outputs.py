@@ -120,6 +120,20 @@ def test_sarif_rules_results_and_suppressions():
     assert external["suppressions"][0]["properties"]["owner"] == "infra-team"
 
 
+def test_json_matches_its_published_schema(tmp_path):
+    schema = json.loads((ROOT / "rackval" / "schemas" / "report-v1.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rackval: 1\nname: x\nracks: [{id: r1, part: nope}]\n")
+    baseline = tmp_path / "baseline.json"
+    run_cli("validate", DESIGNS[0], "--write-baseline", str(baseline))
+    for args in ((*DESIGNS, str(bad)), (*DESIGNS, "--baseline", str(baseline))):
+        doc = json.loads(run_cli("validate", *args, "--format", "json").stdout)
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+        assert not errors, "\n".join(e.message for e in errors[:5])
+    assert doc["summary"]["new"] > 0 and doc["format_version"] == 1
+
+
 def test_junit_is_well_formed_with_unique_names():
     result = run_cli("validate", *DESIGNS, "--format", "junit")
     root = ET.fromstring(result.stdout)
@@ -239,3 +253,16 @@ def test_jobs_1_and_2_give_identical_output():
     assert outs[0].returncode == outs[1].returncode == 1, outs[1].stderr
     assert normalise(outs[0].stdout) == normalise(outs[1].stdout)
     assert len(json.loads(outs[0].stdout)["designs"]) >= 10
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from rackval import cli as cli_module
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert cli_module._progress_bar(5) == (None, None)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli_module._progress_bar(1) == (None, None)  # one design: nothing to show
+    bar, update = cli_module._progress_bar(5)
+    update(3, 5)
+    (task,) = bar.tasks
+    assert (task.completed, task.total) == (3, 5)
