@@ -173,7 +173,11 @@ def _render(fmt: str, batch: Any, *, results: bool = False, color: bool = False)
 
 
 def _progress_bar(total: int) -> tuple[Any, Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr, only when stderr is a terminal."""
+    """A rich progress bar on stderr, only when stderr is a terminal.
+
+    The bar starts (with its refresh thread) on the first update, after the worker
+    processes of ``--jobs`` are forked; the caller stops it.
+    """
     if total < 2 or not sys.stderr.isatty():
         return None, None
     from rich.console import Console
@@ -188,7 +192,13 @@ def _progress_bar(total: int) -> tuple[Any, Callable[[int, int], None] | None]:
         transient=True,
     )
     task = bar.add_task("validating", total=total)
-    return bar, lambda done, _total: bar.update(task, completed=done)
+
+    def update(done: int, _total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done)
+
+    return bar, update
 
 
 @cli.command()
@@ -358,8 +368,6 @@ def validate(
         waivers_base=str(waiver_path.parent),
     )
     bar, progress = _progress_bar(len(files))
-    if bar is not None:
-        bar.start()
     try:
         batch = run_batch(files, options, jobs=jobs, progress=progress)
     finally:

@@ -263,6 +263,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert cli_module._progress_bar(1) == (None, None)  # one design: nothing to show
     bar, update = cli_module._progress_bar(5)
+    assert not bar.live.is_started  # started by the first update, after workers fork
     update(3, 5)
-    (task,) = bar.tasks
-    assert (task.completed, task.total) == (3, 5)
+    try:
+        assert bar.live.is_started
+        (task,) = bar.tasks
+        assert (task.completed, task.total) == (3, 5)
+    finally:
+        bar.stop()
