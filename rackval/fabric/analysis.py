@@ -221,9 +221,12 @@ def _loads(fabric: Fabric, edges) -> dict[str, SwitchLoad]:
     top = max(tier.values(), default=0)
     down: dict[str, float] = dict.fromkeys(fabric.switches, 0.0)
     up: dict[str, float] = dict.fromkeys(fabric.switches, 0.0)
+    switches = set(fabric.switches)
     for u, v, c in edges:
-        tu, tv = tier.get(u, 0), tier.get(v, 0)
-        if tu == tv:
+        # endpoints are tier 0; a switch no node reaches has no tier and is left out
+        tu = tier.get(u, None if u in switches else 0)
+        tv = tier.get(v, None if v in switches else 0)
+        if tu is None or tv is None or tu == tv:
             continue
         low, high = (u, v) if tu < tv else (v, u)
         if low in up:

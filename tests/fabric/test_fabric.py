@@ -433,3 +433,30 @@ def test_cli_cables_csv_and_json(tmp_path):
     )
     data = json.loads(done.stdout)
     assert data["design"] == "fabric-links" and len(data["cables"]) == 8
+
+
+# -- scenarios ----------------------------------------------------------------------------
+
+
+def test_fabric_scenarios_and_skips():
+    from rackval.solve.scenarios import Scenario, SkippedScenario, parse_scenario, scenarios_for
+
+    design = load_design(POD)
+    names = [s.name for s in scenarios_for(design, "n-1")]
+    switches = ["leaf1", "leaf2", "leaf3", "leaf4", "spine1", "spine2"]
+    assert names == ["normal", *(f"switch-lost:{s}" for s in switches)]
+    every = [s.name for s in scenarios_for(design, "all")]
+    assert sum(n.startswith("link-lost:") for n in every) == 16  # the leaf-spine links
+    lost = parse_scenario(design, "link-lost:compute-17")
+    assert isinstance(lost, Scenario) and lost.domain == "fabric"
+    assert lost.dead_links == frozenset({"compute-17"})
+    assert isinstance(parse_scenario(design, "switch-lost:n01"), SkippedScenario)  # a node
+    assert isinstance(parse_scenario(design, "link-lost:nope"), SkippedScenario)
+
+
+def test_link_lost_by_hand():
+    design = load_design(POD)
+    result = solve_fabric(design, dead_links=frozenset({"compute-17"})).fabrics["compute"]
+    # leaf1 keeps 3 of its 4 uplinks: 1.6 T / 1.2 T
+    assert result.switches["leaf1"].ratio == pytest.approx(4 / 3)
+    assert result.switches["leaf2"].ratio == 1.0
