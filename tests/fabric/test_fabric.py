@@ -12,15 +12,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from rackval.catalog.media import (
-    MEDIA_KINDS,
-    load_interface_types,
-    load_media,
-    parse_media,
-)
 from rackval.design.model import LinkEnd
 from rackval.design.resolve import load_design
-from rackval.errors import CatalogError, DesignErrors
+from rackval.errors import DesignErrors
 from rackval.fabric.analysis import bisection_bandwidth, endpoint_groups, solve_fabric
 from rackval.fabric.cables import RACK_UNIT
 from rackval.fabric.generators import GenerateError, Roles, generate_links
@@ -291,52 +285,6 @@ def test_routed_length_adds_slack():
     expected = 0.6 + (42 - 29.5) * 0.04445 + (42 - 39.5) * 0.04445 + 0.5
     assert by_id["compute-17"].link.b.device == "spine1"
     assert by_id["compute-17"].route.length == pytest.approx(expected)
-
-
-# -- media and interfaces -------------------------------------------------------------
-
-
-def test_shipped_media_and_interface_types_load():
-    media = load_media()
-    for m in media.values():
-        assert m.kind in MEDIA_KINDS and m.citation
-        assert m.reach is None or m.reach > 0
-    for t in load_interface_types().values():
-        assert t.speed > 0 and t.citation
-        assert all(t.lanes is None or t.lanes % b == 0 for b in t.breakouts)
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        ({"id": "x", "kind": "dac", "reach": "2 m"}, "citation"),
-        ({"id": "x", "kind": "copper", "citation": "c"}, "kind"),
-        ({"id": "x", "kind": "dac", "speed": "400Q", "citation": "c"}, "link speed"),
-        ({"id": "x", "kind": "dac", "reach": "2 kg", "citation": "c"}, "length"),
-        ({"id": "x", "kind": "dac", "colour": "red", "citation": "c"}, "unknown key"),
-    ],
-)
-def test_bad_media_entries(entry, message):
-    with pytest.raises(CatalogError, match=message):
-        parse_media({"media": [entry]})
-
-
-def test_media_in_si():
-    media = parse_media(
-        {
-            "media": [
-                {
-                    "id": "m",
-                    "kind": "dac",
-                    "speed": "800 Gb/s",
-                    "breakout": 2,
-                    "reach": "1.5 m",
-                    "citation": "c",
-                }
-            ]
-        }
-    )
-    assert media["m"].reach == 1.5 and media["m"].link_speed == 400e9
 
 
 # -- bad input: clear errors with file:line, exit 2 ---------------------------------------
