@@ -1117,8 +1117,59 @@ def fabric_checks(ctx: Context) -> Iterator[Result]:
     yield result
 
 
-# Planned (DESIGN §11), to be registered here when their code lands:
-#   TUI edit → findings, 2-rack pod           < 100 ms
+# --------------------------------------------------------------------- the editor
+
+
+TUI_EDITS = 50
+"""Edits timed by the editor benchmark (DESIGN §11: edit → findings updated < 100 ms)."""
+
+
+@benchmark
+def tui_edit_findings(ctx: Context) -> Iterator[Result]:
+    """``rackval edit`` on ``designs/gb200-nvl72.yaml``: edit → findings updated, 50 edits.
+
+    The app runs headless under Textual's Pilot (``run_test``) on a copy of the example.
+    Each edit sets the breaker of feed A1 through the app's undoable-edit path (what a
+    form or a key does); the time runs from the edit until the findings panel shows the
+    validation of that edit (the exclusive worker dumps the document, loads, resolves and
+    validates it in every scenario, then the panel and summary bar are updated). One
+    sample per edit; ``--repeat`` does not apply (the row is the median of the 50).
+    """
+    name = f"rackval edit: edit → findings updated, gb200-nvl72, median of {TUI_EDITS}"
+    if not ctx.wants(name):
+        return
+    import asyncio
+    import shutil
+
+    from rackval.design.load import read_document
+    from rackval.tui.app import RackvalApp
+    from rackval.tui.edits import SetField
+
+    samples: list[float] = []
+
+    async def drive(path: Path) -> None:
+        app = RackvalApp(read_document(path), autosave=False, offer_recovery=False)
+        async with app.run_test(size=(150, 44)) as pilot:
+            while not app.validated:
+                await pilot.pause(0.01)
+            for k in range(TUI_EDITS):
+                start = time.perf_counter()
+                app.apply(SetField(("power", "feeds", 0, "breaker"), f"{60 + k % 2} A"))
+                while not app.validated:
+                    await asyncio.sleep(0.001)
+                samples.append(app.shown_at - start)
+
+    with tempfile.TemporaryDirectory(prefix="rackval-tui-") as tmp:
+        path = Path(tmp) / "gb200-nvl72.yaml"
+        shutil.copy(ctx.root / "designs" / "gb200-nvl72.yaml", path)
+        asyncio.run(drive(path))
+    yield Result(
+        name,
+        samples=samples,
+        target=0.100,
+        target_label="< 100 ms",
+        note=f"{len(samples)} edits; slowest {max(samples) * 1000:.0f} ms" if samples else None,
+    )
 
 
 # -------------------------------------------------------------------------- report

@@ -164,7 +164,9 @@ def read_document(path: Path) -> Document:
     return parse_document(path, text, raw)
 
 
-def parse_document(path: Path, text: str, raw: bytes | None = None) -> Document:
+def parse_document(
+    path: Path, text: str, raw: bytes | None = None, *, check_aliases: bool = True
+) -> Document:
     """Parse YAML text (the file's or an edited copy of it) into a round-trip document.
 
     Parameters
@@ -175,6 +177,10 @@ def parse_document(path: Path, text: str, raw: bytes | None = None) -> Document:
         The YAML text.
     raw : bytes, optional
         The file's bytes for the fingerprint; default the text encoded as UTF-8.
+    check_aliases : bool
+        Refuse alias bombs (a second pass over the text). Only text written by
+        :func:`~rackval.design.save.dump` from a document that was checked when it was
+        read may skip it: edits never add aliases.
 
     Raises
     ------
@@ -184,7 +190,8 @@ def parse_document(path: Path, text: str, raw: bytes | None = None) -> Document:
     if raw is None:
         raw = text.encode("utf-8")
     yaml = round_trip_yaml()
-    _check_alias_expansion(yaml, text, path)
+    if check_aliases:
+        _check_alias_expansion(yaml, text, path)
     try:
         data = yaml.load(text)
     except DuplicateKeyError as exc:
@@ -284,7 +291,7 @@ def _as_mapping(doc: Document) -> CommentedMap:
     return doc.data
 
 
-def load_files(path: Path, *, text: str | None = None) -> LoadedDesign:
+def load_files(path: Path, *, text: str | None = None, dumped: bool = False) -> LoadedDesign:
     """Read a design file and the files it includes.
 
     Parameters
@@ -294,6 +301,9 @@ def load_files(path: Path, *, text: str | None = None) -> LoadedDesign:
     text : str, optional
         The main file's text as edited but not yet saved (the TUI); default read the
         file. Locations and includes are still relative to `path`.
+    dumped : bool
+        `text` is a :func:`~rackval.design.save.dump` of a document read with
+        :func:`read_document` (its alias check is not repeated).
 
     Returns
     -------
@@ -305,7 +315,10 @@ def load_files(path: Path, *, text: str | None = None) -> LoadedDesign:
     DesignError, DesignErrors
         The first unreadable file, or every merge conflict.
     """
-    main = read_document(path) if text is None else parse_document(path, text)
+    if text is None:
+        main = read_document(path)
+    else:
+        main = parse_document(path, text, check_aliases=not dumped)
     root = _as_mapping(main)
     locations: dict[FieldPath, Location] = {}
     data = _plain(root, (), str(path), locations)

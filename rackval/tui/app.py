@@ -10,10 +10,12 @@ copy; only the newest edit's result is shown, and typing never waits for it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import tempfile
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -129,9 +131,12 @@ class RackvalApp(App[None]):
         self.current: NodeRef | None = None
         self.problems: list[str] = []  # tracebacks of internal errors (RACKVAL_DEBUG prints them)
         self.crash_message = ""  # set when an internal error closed the editor
+        self.shown_at = 0.0  # perf_counter() when the newest findings were shown
         self._lock = threading.Lock()
         self._parts: list[Part] | None = None
         self.rack_view: RackView | None = None  # what the centre shows
+        self._centre_lock = asyncio.Lock()
+        self._centre_latest: Any = None
         self.form: FieldForm | None = None
 
     # ------------------------------------------------------------------ layout
@@ -179,6 +184,18 @@ class RackvalApp(App[None]):
                 self._lock.release()
         self.crash_message = f"internal error: {type(error).__name__}: {error}{kept}"
         self.exit(return_code=2)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification; its text is shown as written (``racks[r01]`` is no markup)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _fail(self, what: str, exc: BaseException) -> None:
         """Show an expected error (bad value, I/O) as a notification."""
@@ -328,6 +345,7 @@ class RackvalApp(App[None]):
         if check.generation != self.generation:
             return  # a newer edit is being validated
         self.check = check
+        self.shown_at = time.perf_counter()
         panel = self.query_one(FindingsPanel)
         panel.show(check)
         self.query_one(SummaryBar).show(panel.summary(), check, pending=False)
@@ -425,41 +443,55 @@ class RackvalApp(App[None]):
     # ------------------------------------------------------------------ centre
 
     def show_ref(self, ref: NodeRef, *, field: str = "", device: str = "") -> None:
-        """Show the rack view or the form of ``ref`` in the centre."""
+        """Show the rack view or the form of ``ref`` in the centre.
+
+        The new widget is known at once (``rack_view``/``form``); it replaces the old one
+        in the centre in order, each swap waiting for the previous one to finish, and a
+        swap that a newer one has overtaken is skipped.
+        """
         self.current = ref
         self.rack_view, self.form = None, None
-        centre = self.query_one("#centre", Container)
-        centre.remove_children()
+        after: Any = None
+        widget: Any
         try:
             value = get_value(self.doc, ref.path) if ref.path else self.doc.data
+            missing = False
         except (KeyError, IndexError):
-            centre.mount(Static(f"{ref.logical} is no longer in the design"))
-            return
-        if ref.kind in ("rack", "generated"):
+            value, missing = None, True
+        if missing:
+            widget = Static(f"{ref.logical} is no longer in the design", markup=False)
+        elif ref.kind in ("rack", "generated"):
             rack_path = ref.path[:2]
             view = RackView(rack_path)
-            scroll = VerticalScroll(view, classes="rack-scroll")
-            self.rack_view, self.form = view, None
-            centre.mount(scroll)
+            widget = VerticalScroll(view, classes="rack-scroll")
+            self.rack_view = view
             view.show(get_value(self.doc, rack_path), self.part_of)
             target = device or ref.generated
             if target:
                 view.focus_device(target)
-            return
-        if ref.kind == "list":
+        elif ref.kind == "list":
             count = len(value) if isinstance(value, list) else 0
-            centre.mount(
-                Static(
-                    f"{ref.logical}: {count} item{'s' if count != 1 else ''}; "
-                    "select one in the tree"
-                )
+            plural = "s" if count != 1 else ""
+            widget = Static(
+                f"{ref.logical}: {count} item{plural}; select one in the tree", markup=False
             )
-            return
-        form = FieldForm(ref.path, ref.logical or "design", value)
-        self.rack_view, self.form = None, form
-        centre.mount(form)
-        if field:
-            self.call_after_refresh(form.focus_field, field)
+        else:
+            form = FieldForm(ref.path, ref.logical or "design", value)
+            widget = self.form = form
+            if field:
+                after = lambda: form.focus_field(field)  # noqa: E731
+        self._centre_latest = widget
+        self.run_worker(self._swap(widget, after), group="centre")
+
+    async def _swap(self, widget: Any, after: Any) -> None:
+        async with self._centre_lock:
+            if widget is not self._centre_latest:
+                return  # a newer selection replaced this one
+            centre = self.query_one("#centre", Container)
+            await centre.remove_children()
+            await centre.mount(widget)
+            if after is not None:
+                after()
 
     @on(DesignTree.NodeHighlighted)
     def _highlighted(self, event: DesignTree.NodeHighlighted) -> None:
@@ -552,7 +584,6 @@ class RackvalApp(App[None]):
             if not isinstance(u, int):
                 return
             new = u + event.delta
-            slot = view.slot_at(event.u)
             top = max((s.u + s.height - 1 for s in view.slots if s.item == event.item), default=u)
             if new < 1 or top + event.delta > view.height_u:
                 self.notify("the device would leave the rack", severity="warning")
@@ -561,7 +592,6 @@ class RackvalApp(App[None]):
                 SetField((*devices_path, event.item, "u"), new, f"move {item.get('id')}")
             ):
                 view.cursor_u = max(1, min(view.height_u, event.u + event.delta))
-                del slot
         elif event.action == "add":
             self._add_device(rack_path, event.u)
         elif event.action == "duplicate" and isinstance(item, dict):
@@ -660,10 +690,8 @@ class RackvalApp(App[None]):
             form_node = tree.find(ref.logical, ("form",))
             if field and form_node is not None and form_node.data is not None:
                 ref = form_node.data
-        if ref.kind == "generated":
-            device_node = tree.find(ref.logical.rsplit(".devices[", 1)[0], ("rack",))
+        if ref.kind == "generated":  # a field of a generated device: its item's form
             ref = NodeRef("device", ref.path, ref.logical, ref.label)
-            del device_node
         tree.select_ref(ref)
         self.show_ref(ref, field=field)
 

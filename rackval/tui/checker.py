@@ -76,7 +76,8 @@ def check_text(
     path : Path
         The design file (for locations and includes).
     text : str
-        The edited YAML text.
+        The edited YAML text: a ``dump`` of a document read with ``read_document``
+        (its alias check is not repeated).
     catalog : Catalog
         Parts to resolve against.
     generation : int
@@ -92,7 +93,7 @@ def check_text(
     start = time.perf_counter()
     result = Check(generation)
     try:
-        design = resolve(load_files(path, text=text), catalog)
+        design = resolve(load_files(path, text=text, dumped=True), catalog)
         result.report = validate_design(design, scenarios=scenarios)
     except DesignErrors as exc:
         result.errors = list(exc.errors)

@@ -13,11 +13,26 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..design.load import Document, FieldPath
-from ..design.save import delete_value, get_value, insert_value, set_value
+from ..design.save import _last_leaf, _put_rest, delete_value, get_value, insert_value, set_value
 
 __all__ = ["Edit", "SetField", "InsertItem", "DeleteItem", "EditGroup", "History", "plain"]
 
 _MISSING = object()
+
+
+def _give_back_rest(mapping: Any, note: list) -> None:
+    """Lines after a key's own line (blank lines, comments of what follows) that came with
+    it when it was appended go back to the mapping's last key, where they were."""
+    token = note[2] if len(note) > 2 else None
+    if token is None:
+        return
+    text = token.value
+    cut = text.find("\n")
+    if cut < 0 or cut == len(text) - 1:
+        return
+    token.value = text[: cut + 1]
+    last = list(mapping)[-1]
+    _put_rest(_last_leaf(mapping, last), text[cut + 1 :])
 
 
 class Edit(Protocol):
@@ -42,6 +57,7 @@ class SetField:
     label: str = ""
     remove: bool = False
     _old: Any = field(default=_MISSING, repr=False)
+    _position: int | None = field(default=None, repr=False)
 
     @property
     def focus(self) -> FieldPath:
@@ -56,6 +72,8 @@ class SetField:
             old = _MISSING
         if self.remove:
             if old is not _MISSING:
+                parent = get_value(doc, self.path[:-1])
+                self._position = list(parent).index(self.path[-1])
                 delete_value(doc, self.path)
         else:
             set_value(doc, self.path, self.value)
@@ -66,8 +84,21 @@ class SetField:
         if self._old is _MISSING:
             if not self.remove:
                 delete_value(doc, self.path)
-        else:
-            set_value(doc, self.path, self._old)
+            return
+        set_value(doc, self.path, self._old)
+        if self.remove and self._position is not None:
+            # a removed key comes back where it was, not at the end of its mapping
+            parent = get_value(doc, self.path[:-1])
+            key = self.path[-1]
+            keys = list(parent)
+            if isinstance(parent, dict) and keys.index(key) != self._position:
+                comments = getattr(getattr(parent, "ca", None), "items", {})
+                note = comments.pop(key, None)
+                value = parent.pop(key)
+                parent.insert(self._position, key, value)
+                if note is not None:
+                    comments[key] = note
+                    _give_back_rest(parent, note)
 
 
 @dataclass

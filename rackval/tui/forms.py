@@ -83,7 +83,7 @@ class FieldForm(VerticalScroll):
         self._by_id: dict[str, FieldSpec] = {}
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title or "design", classes="form-title")
+        yield Label(self.title or "design", classes="form-title", markup=False)
         if not self.specs:
             yield Static("This object has no form; edit its items in the tree.")
         for spec in self.specs:
@@ -94,7 +94,11 @@ class FieldForm(VerticalScroll):
             if spec.kind == "nested":
                 with Horizontal(classes="row"):
                     yield Label(label, classes="name")
-                    yield Static(_summary(value) if value is not None else "—", classes="nested")
+                    yield Static(
+                        _summary(value) if value is not None else "—",
+                        classes="nested",
+                        markup=False,
+                    )
                 continue
             with Horizontal(classes="row"):
                 yield Label(label, classes="name")
@@ -119,7 +123,7 @@ class FieldForm(VerticalScroll):
                     yield Input(_shown(value), placeholder=placeholder, id=key, compact=True)
                     if spec.kind == "part":
                         yield Button("pick", id=f"pick-{spec.name}", classes="pick", compact=True)
-            yield Label("", id=f"error-{spec.name}", classes="error")
+            yield Label("", id=f"error-{spec.name}", classes="error", markup=False)
 
     def focus_field(self, name: str) -> bool:
         """Focus the input of field ``name``; returns whether there is one."""

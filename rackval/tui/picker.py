@@ -117,7 +117,7 @@ class PartPicker(ModalScreen[str | None]):
             with Horizontal(id="picker-body"):
                 yield OptionList(id="picker-list")
                 with VerticalScroll(id="picker-detail"):
-                    yield Static("", id="picker-figures")
+                    yield Static("", id="picker-figures", markup=False)
 
     def on_mount(self) -> None:
         """Show every part and focus the search."""

@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -175,9 +174,11 @@ class RackView(Widget, can_focus=True):
         self.call_after_refresh(self._scroll_to, line)
 
     def _scroll_to(self, line: int) -> None:
+        """Scroll the cursor line to the middle of the view (same place however it got there)."""
         parent = self.parent
-        if parent is not None and hasattr(parent, "scroll_to_region"):
-            parent.scroll_to_region(Region(0, line, 1, 1), animate=False)
+        if parent is not None and hasattr(parent, "scroll_to"):
+            top = max(0, line - parent.size.height // 2)
+            parent.scroll_to(y=top, animate=False, immediate=True)
 
     def get_content_width(self, container: Any, viewport: Any) -> int:
         """Two cells, the U column and the PDU column."""
@@ -198,8 +199,8 @@ class RackView(Widget, can_focus=True):
             slot = own[0]
             colour = KIND_COLOURS.get(slot.part.kind if slot.part else "", "white")
             if u == slot.u + slot.height - 1:
-                label = f" {slot.ident} {slot.slug} "
-                figures = f"{_kw(slot.part)} {_share(slot.part)} "
+                label = f" {slot.ident} {slot.slug}"
+                figures = f" {_kw(slot.part)} {_share(slot.part)} "
                 body = label[: CELL - len(figures)].ljust(CELL - len(figures)) + figures
                 return Text(body[:CELL], style=f"bold black on {colour}")
             return Text(" ┆".ljust(CELL), style=f"black on {colour}")

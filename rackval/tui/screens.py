@@ -58,7 +58,7 @@ class Question(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.text, id="question-text")
+            yield Static(self.text, id="question-text", markup=False)
             with Horizontal():
                 for ident, label in self.buttons:
                     yield Button(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from conftest import rules_of, settle
+import pytest
+from conftest import DESIGNS, rules_of, settle
 from textual.widgets import Input
 
 from rackval.design.load import read_document
@@ -15,6 +16,7 @@ from rackval.tui.app import RackvalApp, autosave_path
 from rackval.tui.picker import PartPicker
 from rackval.tui.rack_view import RackView
 from rackval.tui.screens import Question
+from rackval.tui.tree import DesignTree
 
 SIZE = (160, 50)
 OVERLOAD = ("RV-PWR-001", "normal", "power.feeds[r01-A]")
@@ -310,3 +312,28 @@ async def test_help_and_explain(pair: Path) -> None:
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert "RV-PWR-001" in app.screen.text or "feed" in app.screen.text.lower()
+
+
+EXAMPLES = [  # one of each kind: air, liquid, a hall with includes, storage and network
+    "dgx-h100-pair.yaml",
+    "gb200-nvl72.yaml",
+    "dgx-b200-failover.yaml",
+    "hall-b200-gb200.yaml",
+    "storage-network.yaml",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+async def test_every_object_of_every_example_opens(name: str) -> None:
+    # the file in place (includes are relative to it); nothing is written without autosave
+    app = _app(DESIGNS / name, autosave=False, offer_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        tree = app.query_one(DesignTree)
+        for node in tree._nodes_all():
+            if node.data is not None:
+                app.show_ref(node.data)
+                await pilot.pause()
+        assert app.is_running and not app.problems
+        assert app.check.report is not None, app.check.errors
