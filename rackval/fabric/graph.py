@@ -8,7 +8,8 @@ storage) never forward traffic; switches do. A switch's *tier* is its hop distan
 the nearest endpoint over switches (leaf 1, spine 2, core 3).
 
 A node's NICs in rail order are its *rails*: for a generated fabric the order the
-generator used (``FabricSpec.node_ports``), otherwise the part's interface order.
+generator used (``FabricSpec.node_ports``), otherwise the part's interface order
+(RV-NET-006 and RV-NET-008 read them).
 """
 
 from __future__ import annotations
@@ -58,21 +59,6 @@ class Fabric:
     endpoints: list[str]  # design order
     switches: list[str]
     tier: dict[str, int] = field(default_factory=dict)  # switch -> 1, 2, 3 …
-
-    def rails(self, node: str, model: FabricModel) -> tuple[str, ...]:
-        """A node's fabric NIC ports in rail order."""
-        if self.spec is not None and node in self.spec.node_ports:
-            return self.spec.node_ports[node]
-        device = model.devices[node]
-        used = {
-            end.port
-            for k in self.links
-            for end in (model.links[k].link.a, model.links[k].link.b)
-            if end.device == node
-        }
-        return tuple(
-            i.name for i in device.part.interfaces if i.name in used or f"{i.name}/1" in used
-        )
 
 
 @dataclass
