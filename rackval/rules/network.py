@@ -217,9 +217,11 @@ def bisection(design: Design, solution: Solution) -> Iterator[Finding]:
     whose min cut is below the GPUs' injection bandwidth cannot run collectives at line
     rate however good each switch looks alone.
     Limit: ``network.fabrics[].requirements.min_bisection`` of the design.
-    Fails: four leaves with 2 × 400G nodes each and one 400G uplink per leaf to one
-    spine, 100 % required (cut 800 Gb/s of 3.2 Tb/s = 25 %).
-    Passes: the same leaves with two 400G uplinks each to two spines and 50 % required.
+    Fails: four nodes with 4 × 400G NICs, each node alone on a top-of-rack leaf with
+    2 × 400G uplinks (2:1), 100 % required: the cut between the first two nodes' leaves
+    and the last two's is 2 × 2 × 400G = 1.6 Tb/s of 3.2 Tb/s = 50 %.
+    Passes: the same fabric with 50 % required; or rail-optimized at 1:1 (both halves on
+    every leaf: 3.2 Tb/s = 100 %).
     """
     if solution.fabric is None:
         return
