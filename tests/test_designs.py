@@ -47,6 +47,13 @@ def test_exact_findings(design):
         ("hall-narrow-aisle", 10),
         ("hall-rack-on-column", 1),
         ("hall-rack-reversed", 1),
+        ("superpod-su", 0),
+        ("superpod-su-as-built", 0),
+        ("superpod-su-oversubscribed", 8),
+        ("superpod-su-dac-reach", 256),
+        ("superpod-su-wrong-rail", 2),
+        ("superpod-su-single-uplink", 1),
+        ("gb200-pod-fabric", 0),
     ],
 )
 def test_error_counts_of_the_examples(stem, errors):
@@ -86,3 +93,40 @@ def test_each_hall_variant_fails_for_its_reason(stem, expected):
         and f.rule != "RV-PWR-003"
     )
     assert new == Counter(expected)
+
+
+@pytest.mark.parametrize(
+    ("stem", "base", "expected"),
+    [
+        ("superpod-su-as-built", "superpod-su", {}),
+        ("superpod-su-oversubscribed", "superpod-su", {("RV-NET-003", "normal"): 8}),
+        ("superpod-su-dac-reach", "superpod-su", {("RV-NET-007", "normal"): 256}),
+        ("superpod-su-wrong-rail", "superpod-su-as-built", {("RV-NET-006", "normal"): 2}),
+        ("superpod-su-single-uplink", "superpod-su-as-built", {("RV-NET-003", "normal"): 1}),
+    ],
+)
+def test_each_fabric_variant_fails_for_its_reason(stem, base, expected):
+    """What a SuperPOD SU variant adds to its base (besides info findings) is its fault."""
+    known = {
+        (f.rule, f.scenario, f.path) for f in validate(ROOT / "designs" / f"{base}.yaml").findings
+    }
+    report = validate(ROOT / "designs" / f"{stem}.yaml")
+    new = Counter(
+        (f.rule, f.scenario)
+        for f in report.findings
+        if (f.rule, f.scenario, f.path) not in known and f.severity != "info"
+    )
+    assert new == Counter(expected)
+
+
+def test_the_superpod_su_is_one_to_one_with_full_bisection():
+    """Hand calculation: each leaf has 32 × 400G down and 32 × 400G up (1:1); the two
+    halves of the 32 nodes exchange 16 nodes × 8 rails × 400 Gb/s = 51.2 Tb/s."""
+    report = validate(ROOT / "designs" / "superpod-su.yaml", scenarios="normal")
+    fabric = report.solutions["normal"].fabric.fabrics["compute"]
+    leaves = {k: v for k, v in fabric.switches.items() if k.startswith("leaf-")}
+    assert len(leaves) == 8
+    for load in leaves.values():
+        assert load.down == pytest.approx(32 * 400e9)
+        assert load.up == pytest.approx(32 * 400e9)
+    assert fabric.bisection == pytest.approx(16 * 8 * 400e9)

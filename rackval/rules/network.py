@@ -164,7 +164,7 @@ def _severity(solution: Solution) -> str | None:
     return "warning" if solution.scenario.domain == "fabric" else None
 
 
-@rule("RV-NET-003", "oversubscription", domain="fabric")
+@rule("RV-NET-003", "oversubscription", per_scenario=False)
 def oversubscription(design: Design, solution: Solution) -> Iterator[Finding]:
     """A switch's downlink bandwidth over its uplink bandwidth exceeds the requirement.
 
@@ -172,8 +172,10 @@ def oversubscription(design: Design, solution: Solution) -> Iterator[Finding]:
     ``requirements.oversubscription``, r = D / U with D the bandwidth of its live links
     to lower tiers (nodes, or leaves for a spine) and U to higher tiers; r > the
     required ratio is a finding. Tiers are hop distances from the nodes (leaf 1, spine
-    2, core 3). Runs in normal operation (error) and in ``switch-lost``/``link-lost``
-    scenarios (warning: the fabric is degraded, a lost spine raises every leaf's r).
+    2, core 3). Checked in normal operation: the ratio is what the fabric was built
+    for. After a switch or link loss the bandwidth that is left is judged by RV-NET-004
+    (bisection) in the ``switch-lost``/``link-lost`` scenarios; a lost spine raising
+    every leaf's r is not reported again leaf by leaf.
     Why it matters: an oversubscribed leaf caps all-reduce bandwidth of every GPU below
     it; a 1:1 training fabric that is really 2:1 halves collective throughput.
     Limit: ``network.fabrics[].requirements.oversubscription`` of the design (e.g. 1:1).
