@@ -498,8 +498,9 @@ class RackvalApp(App[None]):
         ref = event.node.data
         tree = self.query_one(DesignTree)
         # only the user's moves in the tree change the centre; a rebuild or a jump moves
-        # the cursor while something else has the focus
-        if ref is None or ref == self.current or not tree.has_focus or tree.rebuilding:
+        # the cursor while something else has the focus (none: the terminal is not focused)
+        focused = self.focused
+        if ref is None or ref == self.current or (focused is not None and focused is not tree):
             return
         self.show_ref(ref)
 

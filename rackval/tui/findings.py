@@ -145,9 +145,10 @@ class FindingsPanel(Vertical):
             self.shown = check.findings(self.scenario)
         options.add_options([Option(_line(f)) for f in self.shown])
         counts = {s: sum(f.severity == s for f in self.shown) for s in ("error", "warning", "info")}
+        errors, warnings = counts["error"], counts["warning"]
         self.query_one("#findings-title", Label).update(
-            f"findings: {counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info"
+            f"findings: {errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}, {counts['info']} info"
         )
         if highlighted is not None and self.shown:
             options.highlighted = min(highlighted, len(self.shown) - 1)

@@ -146,7 +146,6 @@ class DesignTree(Tree[NodeRef]):
         self.show_root = False
         self.guide_depth = 2
         self._outline: list[tuple[int, NodeRef]] = []
-        self.rebuilding = False  # the cursor moves of a rebuild are not the user's
 
     def rebuild(self, data: Any) -> bool:
         """Show the outline of ``data``; returns whether anything changed.
@@ -162,8 +161,6 @@ class DesignTree(Tree[NodeRef]):
         cursor = self.cursor_node.data if self.cursor_node is not None else None
         first = not self._outline
         self._outline = rows
-        self.rebuilding = True
-        self.call_after_refresh(self._rebuilt)
         self.clear()
         parents: list[TreeNode[NodeRef]] = [self.root]
         for depth, ref in rows:
@@ -184,9 +181,6 @@ class DesignTree(Tree[NodeRef]):
         if cursor is not None:
             self.select_ref(cursor, scroll=False)
         return True
-
-    def _rebuilt(self) -> None:
-        self.rebuilding = False
 
     def _nodes_all(self) -> list[TreeNode[NodeRef]]:
         out: list[TreeNode[NodeRef]] = []
