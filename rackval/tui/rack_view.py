@@ -34,7 +34,7 @@ KIND_COLOURS = {
     "cdu": "bright_blue",
     "rdhx": "bright_blue",
 }
-CELL = 36
+CELL = 32
 DEFAULT_HEIGHT = 42
 
 
@@ -181,8 +181,8 @@ class RackView(Widget, can_focus=True):
             parent.scroll_to(y=top, animate=False, immediate=True)
 
     def get_content_width(self, container: Any, viewport: Any) -> int:
-        """Two cells, the U column and the PDU column."""
-        return 5 + 2 * CELL + 2
+        """The U column, front and rear, and one strip per PDU."""
+        return 5 + 2 * CELL + 4 + len(self.pdus)
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         """A header, a rule and one line per U."""
@@ -219,11 +219,14 @@ class RackView(Widget, can_focus=True):
         out.append(
             f"{rack_id}  {part}  {self.height_u} U, {self.height_u - used} U free (front)\n", "bold"
         )
-        for ident, slug, feed in self.pdus:
-            out.append(f"PDU {ident} → feed {feed}  ({slug})\n", "yellow")
+        for number, (ident, slug, feed) in enumerate(self.pdus, start=1):
+            out.append(f"PDU {number} {ident} → feed {feed}  ({slug})\n", "yellow")
         if not self.pdus:
             out.append("no PDUs\n", "yellow")
-        out.append("     " + "front".center(CELL) + "  " + "rear".center(CELL) + "\n", "bold")
+        out.append("     " + "front".center(CELL) + "  " + "rear".center(CELL), "bold")
+        out.append(
+            "  " + "".join(str(n % 10) for n in range(1, len(self.pdus) + 1)) + "\n", "yellow"
+        )
         for u in range(self.height_u, 0, -1):
             cursor = u == self.cursor_u
             out.append(f"U{u:<3} ", "reverse bold" if cursor else "dim")
@@ -235,7 +238,7 @@ class RackView(Widget, can_focus=True):
             out.append_text(front)
             out.append("  ")
             out.append_text(rear)
-            out.append("\n")
+            out.append("  " + "┃" * len(self.pdus) + "\n", "yellow")  # the PDUs, beside the rack
         return out
 
     # ------------------------------------------------------------------ actions
