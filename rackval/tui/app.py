@@ -132,6 +132,7 @@ class RackvalApp(App[None]):
         self.problems: list[str] = []  # tracebacks of internal errors (RACKVAL_DEBUG prints them)
         self.crash_message = ""  # set when an internal error closed the editor
         self.shown_at = 0.0  # perf_counter() when the newest findings were shown
+        self._last_problem = ""  # the solver or internal error last notified
         self._lock = threading.Lock()
         self._parts: list[Part] | None = None
         self.rack_view: RackView | None = None  # what the centre shows
@@ -346,6 +347,9 @@ class RackvalApp(App[None]):
             return  # a newer edit is being validated
         self.check = check
         self.shown_at = time.perf_counter()
+        if check.problem and check.problem != self._last_problem:
+            self.notify(f"not validated: {check.problem} (the edit is kept)", severity="error")
+        self._last_problem = check.problem
         panel = self.query_one(FindingsPanel)
         panel.show(check)
         self.query_one(SummaryBar).show(panel.summary(), check, pending=False)

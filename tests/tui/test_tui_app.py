@@ -337,3 +337,25 @@ async def test_every_object_of_every_example_opens(name: str) -> None:
                 await pilot.pause()
         assert app.is_running and not app.problems
         assert app.check.report is not None, app.check.errors
+
+
+async def test_solver_error_is_a_notification_and_the_edit_stays(pair: Path, monkeypatch) -> None:
+    from rackval.errors import SolverError
+    from rackval.tui import checker
+
+    app = _app(pair, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+
+        def singular(*args, **kwargs):
+            raise SolverError("loop tcs-1: singular network (a branch without a path back)")
+
+        monkeypatch.setattr(checker, "validate_design", singular)
+        field = await _form_input(pilot, app, "power.feeds[r01-A]", "breaker")
+        field.value = "40 A"
+        await settle(pilot, app)
+        assert app.is_running and not app.problems
+        assert "singular network" in app.check.problem
+        assert any("singular network" in n.message for n in app._notifications)
+        assert get_value(app.doc, ("power", "feeds", 0, "breaker")) == "40 A"
+        assert app.history.dirty
