@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..design.model import Design, FabricSpec
-from ..fabric.analysis import single_points_of_failure
-from ..fabric.graph import CableLink, Fabric, FabricModel, fabric_model
 from ..solve.solution import Solution
 from .base import Finding, Need, rule
+
+if TYPE_CHECKING:
+    from ..fabric.graph import CableLink, Fabric, FabricModel
 
 __all__ = [
     "port_mismatch",
@@ -30,6 +32,13 @@ __all__ = [
 ]
 
 _TOLERANCE = 1e-9  # relative: figures equal to the limit up to float rounding pass
+
+
+def fabric_model(design: Design) -> FabricModel:
+    """The design's fabric graph; networkx is imported only for a design with links."""
+    from ..fabric.graph import fabric_model as build
+
+    return build(design)
 
 
 def _model(design: Design) -> FabricModel | None:
@@ -292,6 +301,8 @@ def single_point_of_failure(design: Design, solution: Solution) -> Iterator[Find
     for fabric in model.fabrics.values():
         if len(fabric.endpoints) < 2:
             continue
+        from ..fabric.analysis import single_points_of_failure
+
         switches, links = single_points_of_failure(fabric, model)
         by_id = {cl.id: cl for cl in model.links}
         for switch, cut in switches.items():

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..fabric.analysis import FabricSolution
 from .air import AirSolution
 from .loops import LoopSolution
 from .power import PowerSolution
 from .scenarios import Scenario, SkippedScenario
+
+if TYPE_CHECKING:
+    from ..fabric.analysis import FabricSolution  # networkx only for designs with links
 
 __all__ = ["Limits", "Solution"]
 
