@@ -28,7 +28,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .properties import FluidProperties
+from .properties import FluidProperties, grid_position
 
 __all__ = [
     "AirProperties",
@@ -47,8 +47,6 @@ __all__ = [
 TABLE_FILE = Path(__file__).parent / "data" / "air.json"
 STANDARD_PRESSURE = 101325.0  # [Pa] p₀, sea level in the standard atmosphere; table pressure
 CUBIC_FOOT_PER_MINUTE = 0.3048**3 / 60.0  # [m³/s] 1 CFM, exact (1 ft = 0.3048 m)
-_KELVIN = 273.15
-_EDGE = 1e-9  # [K] rounding allowance at the ends of the table
 
 # ISO 2533 / ICAO standard atmosphere, troposphere
 _LAPSE_OVER_T0 = 2.25577e-5  # [1/m] L/T₀ = 0.0065 / 288.15
@@ -137,18 +135,7 @@ def air_properties(temperature: float, pressure: float = STANDARD_PRESSURE) -> A
     if not (0.0 < pressure < float("inf")):  # also rejects NaN
         raise ValueError(f"air pressure must be positive and finite, got {pressure!r} Pa")
     table = _table()
-    grid = table["temperature"]
-    t_min, step, count = grid["min"], grid["step"], grid["count"]
-    t_max = t_min + step * (count - 1)
-    if not (t_min - _EDGE <= temperature <= t_max + _EDGE):  # also rejects NaN
-        raise ValueError(
-            f"air temperature {temperature:.2f} K ({temperature - _KELVIN:.2f} °C) is outside "
-            f"the table: {t_min:.2f}–{t_max:.2f} K "
-            f"({t_min - _KELVIN:.2f}–{t_max - _KELVIN:.2f} °C)"
-        )
-    position = min(max((temperature - t_min) / step, 0.0), count - 1.0)
-    i = min(int(position), count - 2)
-    w = position - i
+    i, w = grid_position(table["temperature"], temperature, "air temperature", "table")
 
     def linear(column: str) -> float:
         low, high = table[column][i], table[column][i + 1]

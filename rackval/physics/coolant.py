@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .properties import FluidProperties
+from .properties import FluidProperties, grid_position
 
 __all__ = [
     "CoolantProperties",
@@ -44,8 +44,6 @@ __all__ = [
 
 TABLE_FILE = Path(__file__).parent / "data" / "coolants.json"
 PRESSURE = 2.0e5  # [Pa] absolute pressure of the tables and of the CoolProp path
-_KELVIN = 273.15
-_EDGE = 1e-9  # [K] rounding allowance at the ends of the table
 
 _PROPERTIES = ("density", "heat_capacity", "viscosity", "conductivity")
 _COOLPROP_KEYS = {"density": "D", "heat_capacity": "C", "viscosity": "V", "conductivity": "L"}
@@ -202,18 +200,7 @@ def coolant_properties(fluid: str, temperature: float) -> CoolantProperties:
     if name is None:
         return _coolprop_properties(_coolprop_name(fluid), float(temperature))
     table = _table()
-    grid = table["temperature"]
-    t_min, step, count = grid["min"], grid["step"], grid["count"]
-    t_max = t_min + step * (count - 1)
-    if not (t_min - _EDGE <= temperature <= t_max + _EDGE):  # also rejects NaN
-        raise ValueError(
-            f"temperature {temperature:.2f} K ({temperature - _KELVIN:.2f} °C) is outside the "
-            f"{name} table: {t_min:.2f}–{t_max:.2f} K "
-            f"({t_min - _KELVIN:.2f}–{t_max - _KELVIN:.2f} °C)"
-        )
-    position = min(max((temperature - t_min) / step, 0.0), count - 1.0)
-    i = min(int(position), count - 2)
-    w = position - i
+    i, w = grid_position(table["temperature"], temperature, "temperature", f"{name} table")
     entry = table["fluids"][name]
     values = []
     for prop in _PROPERTIES:
