@@ -21,6 +21,7 @@ report RV-CAT-001). A one-point pump curve is extended by EPANET's single-point 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -398,14 +399,13 @@ def solve_loop(
         return LoopSolution(
             loop.id, False, "every pump of the loop is stopped", heat=float(model.heat.sum())
         )
-    net = model.network
-    network = hydraulics.Network(**{**_fields(net), "closed": closed})
+    network = dataclasses.replace(model.network, closed=closed)
     result = hydraulics.solve(network, name=loop.id)
     flow = result.flow  # closed links keep the trickle of their very large resistance
     running = {c: [k for k in pumps if not closed[k]] for c, pumps in model.pump_links.items()}
     pump_flow = {c: float(sum(flow[k] for k in ks)) for c, ks in running.items() if ks}
     pump_pressure = {
-        c: float(result.pressure[net.link_to[ks[0]]] - result.pressure[0])
+        c: float(result.pressure[network.link_to[ks[0]]] - result.pressure[0])
         for c, ks in running.items()
         if ks
     }
@@ -451,33 +451,6 @@ def solve_loop(
         result.iterations,
         cdu_heat,
     )
-
-
-def _fields(net: hydraulics.Network) -> dict:
-    names = (
-        "n_nodes",
-        "link_from",
-        "link_to",
-        "kind",
-        "fixed_nodes",
-        "fixed_pressure",
-        "density",
-        "viscosity",
-        "length",
-        "diameter",
-        "roughness",
-        "minor_loss",
-        "resistance",
-        "pump_shutoff",
-        "pump_coefficient",
-        "pump_exponent",
-        "curve_ptr",
-        "curve_flow",
-        "curve_pressure",
-        "speed",
-        "demand",
-    )
-    return {n: getattr(net, n) for n in names}
 
 
 def _steady_temperatures(
