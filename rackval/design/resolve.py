@@ -671,6 +671,8 @@ class _Resolver:
     # -- network --------------------------------------------------------------------
     def network(self, net: s.Network, racks: tuple[Rack, ...]) -> Network:
         """Links (explicit and generated), fabrics and media of the ``network`` section."""
+        if not (net.fabrics or net.links or net.breakouts or net.media or net.cabling):
+            return Network()  # nothing to resolve: the media catalogs stay unread
         from ..catalog.media import load_interface_types, load_media, media_entry
         from ..errors import CatalogError
 
